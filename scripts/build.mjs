@@ -1,0 +1,25 @@
+// Bundles each src/entrypoints/<action>.ts into dist/<action>/index.js (ESM) with @vercel/ncc.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const entries = readdirSync(join(root, 'src/entrypoints'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => f.slice(0, -3))
+  .sort();
+const only = process.argv.slice(2);
+
+for (const name of entries) {
+  if (only.length && !only.includes(name)) continue;
+  const out = join(root, 'dist', name);
+  rmSync(out, { recursive: true, force: true });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join(root, 'src/entrypoints', `${name}.ts`), '-o', out, '--license', 'licenses.txt', '--quiet', '--target', 'es2022'],
+    { stdio: 'inherit', cwd: root },
+  );
+  // ncc emits ESM for a "type": "module" package; the runner needs to know it is ESM.
+  writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n');
+  console.log(`built dist/${name}/index.js`);
+}

@@ -1,0 +1,27 @@
+/**
+ * The one error for bad user input: names the input, what was given and what is accepted.
+ * runAction prints its message as one line, never a stack trace.
+ */
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(
+    readonly input: string,
+    readonly given: string,
+    readonly accepted: string,
+    readonly detail?: string,
+  ) {
+    super(
+      `Input "${input}": ${detail ? `${detail}; ` : ''}got ${JSON.stringify(given)}; accepted: ${accepted}`,
+    );
+  }
+}
+
+/** A failure the user can act on, reported as one line (no stack trace). */
+export class UserError extends Error {
+  override readonly name = 'UserError';
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,84 @@
+import { spawn } from 'node:child_process';
+import * as core from '@actions/core';
+
+export interface ExecOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Written to the child's stdin. */
+  input?: string | Buffer;
+  /** Do not echo the command line or stream output to the log. */
+  silent?: boolean;
+  /** Return the result instead of throwing on a non-zero exit. */
+  allowFailure?: boolean;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The seam every action runs programs through; unit tests replace it. */
+export type Exec = (file: string, args: readonly string[], opts?: ExecOptions) => Promise<ExecResult>;
+
+const TAIL_LINES = 20;
+
+/** A program that failed: carries argv, exit code and the last lines of stderr. */
+export class ExecError extends Error {
+  override readonly name = 'ExecError';
+  constructor(
+    readonly argv: readonly string[],
+    readonly exitCode: number,
+    readonly stderrTail: string,
+  ) {
+    super(
+      `${argv.join(' ')} exited with code ${exitCode}` +
+        (stderrTail ? `; last lines of stderr:\n${stderrTail}` : ''),
+    );
+  }
+}
+
+export function tailLines(text: string, n = TAIL_LINES): string {
+  const lines = text.replace(/\s+$/, '').split('\n');
+  return lines.slice(-n).join('\n');
+}
+
+/** Runs a program with argv as an array (no shell), collecting output. */
+export const execFile: Exec = (file, args, opts = {}) =>
+  new Promise((resolve, reject) => {
+    const argv = [file, ...args];
+    if (!opts.silent) core.info(`[command]${argv.join(' ')}`);
+    const child = spawn(file, [...args], {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => {
+      out.push(d);
+      if (!opts.silent) process.stdout.write(d);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err.push(d);
+      if (!opts.silent) process.stdout.write(d);
+    });
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      const why = e.code === 'ENOENT' ? `${file}: not found` : e.message;
+      reject(new ExecError(argv, 127, why));
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(opts.input ?? '');
+    child.on('close', (code, signal) => {
+      const result = {
+        exitCode: code ?? (signal ? 128 : 1),
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      };
+      if (result.exitCode !== 0 && !opts.allowFailure) {
+        reject(new ExecError(argv, result.exitCode, tailLines(result.stderr)));
+      } else {
+        resolve(result);
+      }
+    });
+  });

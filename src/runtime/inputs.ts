@@ -1,0 +1,64 @@
+import * as core from '@actions/core';
+import { ValidationError } from './errors.js';
+
+/** Reads an input the way the runner passes it (INPUT_<NAME>, spaces as underscores). */
+export function readString(name: string, opts: { required?: boolean; fallback?: string } = {}): string {
+  const value = core.getInput(name, { trimWhitespace: true });
+  if (value === '') {
+    if (opts.required) throw new ValidationError(name, '', 'a non-empty value', 'required');
+    return opts.fallback ?? '';
+  }
+  return value;
+}
+
+/**
+ * A list split on newlines and commas, trimmed, empties and `#` comment lines dropped.
+ * With `newlineOnly`, commas stay inside items (for values such as annotations that may hold them).
+ */
+export function readList(name: string, opts: { newlineOnly?: boolean } = {}): string[] {
+  return splitList(core.getInput(name, { trimWhitespace: false }), opts);
+}
+
+export function splitList(raw: string, opts: { newlineOnly?: boolean } = {}): string[] {
+  const lines = raw.split(/\r?\n/).filter((l) => !l.trim().startsWith('#'));
+  const items = opts.newlineOnly ? lines : lines.flatMap((l) => l.split(','));
+  return items.map((s) => s.trim()).filter((s) => s !== '');
+}
+
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+
+/** A strict boolean (YAML 1.2 core schema spellings); anything else is a ValidationError. */
+export function readBoolean(name: string, fallback: boolean): boolean {
+  const value = core.getInput(name, { trimWhitespace: true });
+  if (value === '') return fallback;
+  if (TRUE.includes(value)) return true;
+  if (FALSE.includes(value)) return false;
+  throw new ValidationError(name, value, 'true | false');
+}
+
+/** One of a fixed set of values. */
+export function readEnum<T extends string>(name: string, values: readonly T[], fallback: T): T {
+  const value = core.getInput(name, { trimWhitespace: true });
+  if (value === '') return fallback;
+  if ((values as readonly string[]).includes(value)) return value as T;
+  throw new ValidationError(name, value, values.join(' | '));
+}
+
+/** A whole number within bounds. */
+export function readInteger(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const value = core.getInput(name, { trimWhitespace: true });
+  if (value === '') return fallback;
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value) || n < min || n > max) {
+    throw new ValidationError(name, value, `a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** A secret: masked in the log the moment it is read. */
+export function readSecret(name: string): string {
+  const value = core.getInput(name, { trimWhitespace: true });
+  if (value !== '') core.setSecret(value);
+  return value;
+}
