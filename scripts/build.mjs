@@ -16,7 +16,17 @@ for (const name of entries) {
   rmSync(out, { recursive: true, force: true });
   execFileSync(
     process.execPath,
-    [join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'), 'build', join(root, 'src/entrypoints', `${name}.ts`), '-o', out, '--license', 'licenses.txt', '--quiet', '--target', 'es2022'],
+    [
+      join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js'),
+      'build',
+      join(root, 'src/entrypoints', `${name}.ts`),
+      '-o',
+      out,
+      '--license',
+      'licenses.txt',
+      '--target',
+      'es2022',
+    ],
     { stdio: 'inherit', cwd: root },
   );
   // ncc emits ESM for a "type": "module" package; the runner needs to know it is ESM.

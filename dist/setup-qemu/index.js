@@ -31779,7 +31779,10 @@ function registrationLine(arch, interpreter, flags) {
 /** Parses the kernel's text for one entry (`enabled`, `interpreter …`, `flags: F`, `offset …`). */
 function parseEntry(name, text) {
     const lines = text.split('\n').map((l) => l.trim());
-    const value = (prefix) => lines.find((l) => l.startsWith(prefix))?.slice(prefix.length).trim() ?? '';
+    const value = (prefix) => lines
+        .find((l) => l.startsWith(prefix))
+        ?.slice(prefix.length)
+        .trim() ?? '';
     return {
         name,
         enabled: lines[0] === 'enabled',
@@ -32677,7 +32680,10 @@ function redactUrl(url) {
 }
 const SHA256 = /^[a-f0-9]{64}$/;
 function normaliseSha256(input, value) {
-    const v = value.trim().toLowerCase().replace(/^sha256:/, '');
+    const v = value
+        .trim()
+        .toLowerCase()
+        .replace(/^sha256:/, '');
     if (!SHA256.test(v))
         throw new errors/* ValidationError */.yI(input, value, 'a sha256 digest: 64 hex characters, optionally prefixed "sha256:"');
     return v;
@@ -32878,9 +32884,27 @@ const MASK_LE = '\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\x
 const MASK_X86 = '\\xff\\xff\\xff\\xff\\xff\\xfe\\xfe\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff';
 /** In the order `platforms: all` registers them and the output lists them. */
 const QEMU_ARCHES = [
-    { qemu: 'x86_64', platforms: ['linux/amd64'], aliases: ['amd64', 'x86_64', 'x86-64'], magic: `${ELF64LE}\\x3e\\x00`, mask: MASK_X86 },
-    { qemu: 'aarch64', platforms: ['linux/arm64'], aliases: ['arm64', 'aarch64', 'arm64/v8'], magic: `${ELF64LE}\\xb7\\x00`, mask: MASK_LE },
-    { qemu: 'riscv64', platforms: ['linux/riscv64'], aliases: ['riscv64'], magic: `${ELF64LE}\\xf3\\x00`, mask: MASK_LE },
+    {
+        qemu: 'x86_64',
+        platforms: ['linux/amd64'],
+        aliases: ['amd64', 'x86_64', 'x86-64'],
+        magic: `${ELF64LE}\\x3e\\x00`,
+        mask: MASK_X86,
+    },
+    {
+        qemu: 'aarch64',
+        platforms: ['linux/arm64'],
+        aliases: ['arm64', 'aarch64', 'arm64/v8'],
+        magic: `${ELF64LE}\\xb7\\x00`,
+        mask: MASK_LE,
+    },
+    {
+        qemu: 'riscv64',
+        platforms: ['linux/riscv64'],
+        aliases: ['riscv64'],
+        magic: `${ELF64LE}\\xf3\\x00`,
+        mask: MASK_LE,
+    },
     {
         qemu: 'ppc64le',
         platforms: ['linux/ppc64le'],
@@ -32895,7 +32919,13 @@ const QEMU_ARCHES = [
         magic: `${ELF64BE}\\x00\\x16`,
         mask: '\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfc\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff',
     },
-    { qemu: 'i386', platforms: ['linux/386'], aliases: ['386', 'i386', 'x86'], magic: `${ELF32LE}\\x03\\x00`, mask: MASK_X86 },
+    {
+        qemu: 'i386',
+        platforms: ['linux/386'],
+        aliases: ['386', 'i386', 'x86'],
+        magic: `${ELF32LE}\\x03\\x00`,
+        mask: MASK_X86,
+    },
     {
         qemu: 'arm',
         platforms: ['linux/arm/v7', 'linux/arm/v6'],
@@ -32966,7 +32996,9 @@ function resolveArches(input, items, host) {
             QEMU_ARCHES.forEach((a) => wanted.add(a.qemu));
             continue;
         }
-        if (item.includes('/') && !item.toLowerCase().startsWith('linux/') && !/^arm(64)?\/v\d$/i.test(item)) {
+        if (item.includes('/') &&
+            !item.toLowerCase().startsWith('linux/') &&
+            !/^arm(64)?\/v\d$/i.test(item)) {
             throw new errors/* ValidationError */.yI(input, item, accepted(), 'only linux/ platforms can be emulated');
         }
         const arch = lookup(item);
@@ -33170,7 +33202,11 @@ async function provideEmulators(inputs, arches, exec, attrs) {
         }
     }
     attrs.source = 'release';
-    return installRelease(arches, { release: inputs.release, mirror: inputs.mirror, ...(inputs.checksum ? { checksum: inputs.checksum } : {}) }, attrs);
+    return installRelease(arches, {
+        release: inputs.release,
+        mirror: inputs.mirror,
+        ...(inputs.checksum ? { checksum: inputs.checksum } : {}),
+    }, attrs);
 }
 async function setupQemu(deps) {
     const inputs = readInputs();
@@ -33204,7 +33240,11 @@ async function setupQemu(deps) {
     lib_core/* setOutput */.uH(OUTPUT.source, source);
 }
 function main() {
-    return setupQemu({ exec: runtime_exec/* execFile */.St, binfmt: new KernelBinfmt(runtime_exec/* execFile */.St), timeline: new Timeline('setup-qemu') });
+    return setupQemu({
+        exec: runtime_exec/* execFile */.St,
+        binfmt: new KernelBinfmt(runtime_exec/* execFile */.St),
+        timeline: new Timeline('setup-qemu'),
+    });
 }
 
 

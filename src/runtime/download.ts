@@ -30,8 +30,16 @@ export function redactUrl(url: string): string {
 const SHA256 = /^[a-f0-9]{64}$/;
 
 export function normaliseSha256(input: string, value: string): string {
-  const v = value.trim().toLowerCase().replace(/^sha256:/, '');
-  if (!SHA256.test(v)) throw new ValidationError(input, value, 'a sha256 digest: 64 hex characters, optionally prefixed "sha256:"');
+  const v = value
+    .trim()
+    .toLowerCase()
+    .replace(/^sha256:/, '');
+  if (!SHA256.test(v))
+    throw new ValidationError(
+      input,
+      value,
+      'a sha256 digest: 64 hex characters, optionally prefixed "sha256:"',
+    );
   return v;
 }
 
@@ -39,7 +47,11 @@ export function normaliseSha256(input: string, value: string): string {
  * Downloads url (with @actions/tool-cache's retries on temporary failures) and checks its sha256.
  * On a mismatch the file is deleted before the error is thrown, so nothing unverified is left.
  */
-export async function downloadVerified(url: string, sha256: string, auth?: string): Promise<string> {
+export async function downloadVerified(
+  url: string,
+  sha256: string,
+  auth?: string,
+): Promise<string> {
   let file: string;
   try {
     file = await tc.downloadTool(url, undefined, auth);
@@ -78,7 +90,11 @@ export function parseMirror(input: string, value: string): string {
   }
   const ok = u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname));
   if (!ok) {
-    throw new ValidationError(input, value, 'an https:// URL (plain http only for a loopback host)');
+    throw new ValidationError(
+      input,
+      value,
+      'an https:// URL (plain http only for a loopback host)',
+    );
   }
   return value.replace(/\/+$/, '');
 }

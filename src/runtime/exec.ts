@@ -19,7 +19,11 @@ export interface ExecResult {
 }
 
 /** The seam every action runs programs through; unit tests replace it. */
-export type Exec = (file: string, args: readonly string[], opts?: ExecOptions) => Promise<ExecResult>;
+export type Exec = (
+  file: string,
+  args: readonly string[],
+  opts?: ExecOptions,
+) => Promise<ExecResult>;
 
 const TAIL_LINES = 20;
 

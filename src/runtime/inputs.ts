@@ -2,7 +2,10 @@ import * as core from '@actions/core';
 import { ValidationError } from './errors.js';
 
 /** Reads an input the way the runner passes it (INPUT_<NAME>, spaces as underscores). */
-export function readString(name: string, opts: { required?: boolean; fallback?: string } = {}): string {
+export function readString(
+  name: string,
+  opts: { required?: boolean; fallback?: string } = {},
+): string {
   const value = core.getInput(name, { trimWhitespace: true });
   if (value === '') {
     if (opts.required) throw new ValidationError(name, '', 'a non-empty value', 'required');
@@ -46,7 +49,12 @@ export function readEnum<T extends string>(name: string, values: readonly T[], f
 }
 
 /** A whole number within bounds. */
-export function readInteger(name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function readInteger(
+  name: string,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   const value = core.getInput(name, { trimWhitespace: true });
   if (value === '') return fallback;
   const n = Number(value);

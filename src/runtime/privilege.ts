@@ -13,7 +13,12 @@ export function asRoot(argv: readonly string[], root = isRoot()): [string, strin
 }
 
 /** Writes a kernel or system file as root (sudo tee when we are not root). */
-export async function writeAsRoot(exec: Exec, path: string, content: string, root = isRoot()): Promise<void> {
+export async function writeAsRoot(
+  exec: Exec,
+  path: string,
+  content: string,
+  root = isRoot(),
+): Promise<void> {
   if (root) {
     await writeFile(path, content);
     return;

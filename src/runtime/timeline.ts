@@ -39,7 +39,11 @@ export class Timeline {
    * Times fn as the named phase. fn may add notes to attrs (cache hit kind, bytes, platforms).
    * A phase that throws is recorded with `failed: true` and its error, then the error goes on.
    */
-  async phase<T>(phase: string, fn: (attrs: Attrs) => Promise<T> | T, attrs: Attrs = {}): Promise<T> {
+  async phase<T>(
+    phase: string,
+    fn: (attrs: Attrs) => Promise<T> | T,
+    attrs: Attrs = {},
+  ): Promise<T> {
     const start = this.now();
     try {
       return await fn(attrs);

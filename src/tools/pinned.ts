@@ -25,7 +25,10 @@ export function pinnedAsset(tool: string, tag: string, platform: string): Pinned
 }
 
 /** The `<os>-<arch>[-variant]` name release assets use for the machine we run on. */
-export function releasePlatform(nodeArch: string = process.arch, nodePlatform: string = process.platform): string {
+export function releasePlatform(
+  nodeArch: string = process.arch,
+  nodePlatform: string = process.platform,
+): string {
   const arch: Record<string, string> = {
     x64: 'amd64',
     arm64: 'arm64',

@@ -27,26 +27,42 @@ function statusFunctions(status: JobStatus): FunctionDefinition[] {
 }
 
 /** Evaluates one expression (the text inside `${{ }}`) with GitHub's own evaluator. */
-export function evaluate(expression: string, contexts: Contexts, status: JobStatus = 'success'): data.ExpressionData {
+export function evaluate(
+  expression: string,
+  contexts: Contexts,
+  status: JobStatus = 'success',
+): data.ExpressionData {
   const lexed = new Lexer(expression).lex();
   const funcs = statusFunctions(status);
   const expr = new Parser(lexed.tokens, Object.keys(contexts), funcs).parse();
-  const dict = new data.Dictionary(...Object.entries(contexts).map(([key, v]) => ({ key, value: toData(v) })));
+  const dict = new data.Dictionary(
+    ...Object.entries(contexts).map(([key, v]) => ({ key, value: toData(v) })),
+  );
   return new Evaluator(expr, dict, new Map(funcs.map((f) => [f.name.toLowerCase(), f]))).evaluate();
 }
 
 const TEMPLATE = /\$\{\{([\s\S]*?)\}\}/g;
 
 /** Replaces every `${{ … }}` in text with the string form of its value, as the runner does. */
-export function interpolate(text: string, contexts: Contexts, status: JobStatus = 'success'): string {
-  return text.replace(TEMPLATE, (_, expr: string) => evaluate(expr, contexts, status).coerceString());
+export function interpolate(
+  text: string,
+  contexts: Contexts,
+  status: JobStatus = 'success',
+): string {
+  return text.replace(TEMPLATE, (_, expr: string) =>
+    evaluate(expr, contexts, status).coerceString(),
+  );
 }
 
 /**
  * A step's `if:`: with or without `${{ }}`; a condition that names no status function is
  * `success() && (…)`, as the runner adds.
  */
-export function evaluateCondition(condition: string | undefined, contexts: Contexts, status: JobStatus): boolean {
+export function evaluateCondition(
+  condition: string | undefined,
+  contexts: Contexts,
+  status: JobStatus,
+): boolean {
   const text = (condition ?? '').trim();
   if (text === '') return status === 'success';
   const inner = /^\$\{\{([\s\S]*)\}\}$/.exec(text)?.[1] ?? text;

@@ -9,7 +9,9 @@ export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '
 export function fixturesDir(): string {
   const dir = process.env.GANTRY_FIXTURES ?? resolve(REPO_ROOT, '..', 'shared', 'fixtures');
   if (!existsSync(dir)) {
-    throw new Error(`Fixtures not found at ${dir}: check out shared/ beside the repository or set GANTRY_FIXTURES`);
+    throw new Error(
+      `Fixtures not found at ${dir}: check out shared/ beside the repository or set GANTRY_FIXTURES`,
+    );
   }
   return dir;
 }

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { evaluateCondition, interpolate, type Contexts, type JobStatus } from './expressions.js';
-import { parseKeyValueFile, parsePathFile, parseWorkflowCommands, type WorkflowCommand } from './files.js';
+import {
+  parseKeyValueFile,
+  parsePathFile,
+  parseWorkflowCommands,
+  type WorkflowCommand,
+} from './files.js';
 import { fixture, REPO_ROOT } from './paths.js';
 
 /** What one step (a node action's main or post, or a run: script) left behind. */
@@ -93,7 +98,11 @@ export function inputEnvName(name: string): string {
 }
 
 function runnerArch(): string {
-  return ({ x64: 'X64', arm64: 'ARM64', arm: 'ARM', ia32: 'X86' } as Record<string, string>)[process.arch] ?? process.arch;
+  return (
+    ({ x64: 'X64', arm64: 'ARM64', arm: 'ARM', ia32: 'X86' } as Record<string, string>)[
+      process.arch
+    ] ?? process.arch
+  );
 }
 
 /** The host environment without anything a runner would set itself. */
@@ -148,11 +157,16 @@ export class Job {
     const workspace = options.workspace ?? join(root, 'workspace');
     const runnerTemp = join(root, 'temp');
     const toolCache = options.toolCache ?? join(root, 'toolcache');
-    await Promise.all([workspace, runnerTemp, toolCache, join(root, 'files')].map((d) => mkdir(d, { recursive: true })));
+    await Promise.all(
+      [workspace, runnerTemp, toolCache, join(root, 'files')].map((d) =>
+        mkdir(d, { recursive: true }),
+      ),
+    );
     const eventName = options.event?.name ?? 'push';
     let payload: Record<string, unknown> = {};
     const p = options.event?.payload;
-    if (typeof p === 'string') payload = JSON.parse(await readFile(fixture('github', p), 'utf8')) as Record<string, unknown>;
+    if (typeof p === 'string')
+      payload = JSON.parse(await readFile(fixture('github', p), 'utf8')) as Record<string, unknown>;
     else if (p) payload = p as Record<string, unknown>;
     const eventPath = join(root, 'event.json');
     await writeFile(eventPath, JSON.stringify(payload));
@@ -161,11 +175,16 @@ export class Job {
 
   /** The `github` context and the GITHUB_* variables derived from the event, as the runner sets them. */
   githubContext(): Record<string, unknown> {
-    const pr = this.payload.pull_request as { number?: number; head?: { ref?: string; sha?: string }; base?: { ref?: string } } | undefined;
+    const pr = this.payload.pull_request as
+      | { number?: number; head?: { ref?: string; sha?: string }; base?: { ref?: string } }
+      | undefined;
     const repo = (this.payload.repository as { full_name?: string } | undefined)?.full_name;
     const repository = this.options.repository ?? repo ?? 'gantry-test/service';
     let ref = (this.payload.ref as string | undefined) ?? 'refs/heads/main';
-    let sha = (this.payload.after as string | undefined) ?? (this.payload.head_commit as { id?: string } | undefined)?.id ?? '0'.repeat(40);
+    let sha =
+      (this.payload.after as string | undefined) ??
+      (this.payload.head_commit as { id?: string } | undefined)?.id ??
+      '0'.repeat(40);
     if (pr?.number !== undefined) {
       ref = `refs/pull/${pr.number}/merge`;
       sha = 'f'.repeat(40);
@@ -242,7 +261,11 @@ export class Job {
     cwd: string,
     stepId: string,
   ): Promise<StepResult> {
-    const files = join(this.root, 'files', `${++this.stepCount}-${stepId.replace(/[^\w.-]/g, '_')}`);
+    const files = join(
+      this.root,
+      'files',
+      `${++this.stepCount}-${stepId.replace(/[^\w.-]/g, '_')}`,
+    );
     await mkdir(files, { recursive: true });
     const f = {
       GITHUB_OUTPUT: join(files, 'output'),
@@ -252,7 +275,12 @@ export class Job {
       GITHUB_STEP_SUMMARY: join(files, 'summary'),
     };
     await Promise.all(Object.values(f).map((p) => writeFile(p, '')));
-    const { exitCode, stdout, stderr } = await spawnStep(argv, { ...env, ...f }, cwd, this.options.timeoutMs ?? 10 * 60_000);
+    const { exitCode, stdout, stderr } = await spawnStep(
+      argv,
+      { ...env, ...f },
+      cwd,
+      this.options.timeoutMs ?? 10 * 60_000,
+    );
     const read = (p: string) => readFile(p, 'utf8');
     const commands = parseWorkflowCommands(stdout);
     return {
@@ -281,11 +309,17 @@ export class Job {
 
   private contexts(extra: Contexts = {}): Contexts {
     const steps: Record<string, unknown> = {};
-    for (const [id, s] of Object.entries(this.steps)) steps[id] = { outputs: s.outputs, outcome: s.outcome, conclusion: s.outcome };
+    for (const [id, s] of Object.entries(this.steps))
+      steps[id] = { outputs: s.outputs, outcome: s.outcome, conclusion: s.outcome };
     return {
       github: this.githubContext(),
       env: { ...this.env },
-      runner: { os: 'Linux', arch: runnerArch(), temp: this.runnerTemp, tool_cache: this.toolCache },
+      runner: {
+        os: 'Linux',
+        arch: runnerArch(),
+        temp: this.runnerTemp,
+        tool_cache: this.toolCache,
+      },
       job: { status: this.status },
       steps,
       matrix: {},
@@ -295,15 +329,29 @@ export class Job {
   }
 
   /** Runs a `run:` step in the named shell, with `${{ }}` already evaluated by the caller. */
-  async run(script: string, opts: { id?: string; shell?: string; env?: Record<string, string>; workingDirectory?: string; actionPath?: string } = {}): Promise<StepResult> {
+  async run(
+    script: string,
+    opts: {
+      id?: string;
+      shell?: string;
+      env?: Record<string, string>;
+      workingDirectory?: string;
+      actionPath?: string;
+    } = {},
+  ): Promise<StepResult> {
     const id = opts.id ?? `run${this.stepCount + 1}`;
     const shell = SHELLS[opts.shell ?? 'bash'];
-    if (!shell) throw new Error(`shell ${opts.shell} is not supported by the harness (bash, sh, python, node)`);
+    if (!shell)
+      throw new Error(
+        `shell ${opts.shell} is not supported by the harness (bash, sh, python, node)`,
+      );
     const file = join(this.runnerTemp, `step-${this.stepCount + 1}-${Date.now()}.sh`);
     await writeFile(file, script);
     await chmod(file, 0o755);
     const env = { ...this.runnerEnv(id, opts.actionPath), ...(opts.env ?? {}) };
-    const cwd = opts.workingDirectory ? resolve(this.workspace, opts.workingDirectory) : this.workspace;
+    const cwd = opts.workingDirectory
+      ? resolve(this.workspace, opts.workingDirectory)
+      : this.workspace;
     const result = await this.execStep(shell(file), env, cwd, id);
     this.absorb(result, id);
     return result;
@@ -314,7 +362,11 @@ export class Job {
    * root as `actions/<name>`, or `./…` relative to the workspace as inside composite actions).
    */
   async uses(action: string, opts: UsesOptions = {}): Promise<ActionRun> {
-    const dir = action.startsWith('./') ? resolve(this.workspace, action) : isAbsolute(action) ? action : resolve(REPO_ROOT, action);
+    const dir = action.startsWith('./')
+      ? resolve(this.workspace, action)
+      : isAbsolute(action)
+        ? action
+        : resolve(REPO_ROOT, action);
     const meta = await loadActionYaml(dir);
     const id = opts.id ?? `step${this.stepCount + 1}`;
     const contexts = this.contexts();
@@ -324,26 +376,47 @@ export class Job {
       return { ...skipped, steps: {} };
     }
     const inputs = this.resolveInputs(meta, opts.with ?? {}, dir);
-    if (meta.runs.using === 'composite') return this.runComposite(dir, meta, inputs, id, opts.env ?? {});
-    if (!/^node\d+$/.test(meta.runs.using)) throw new Error(`${dir}: runs.using ${meta.runs.using} is not supported by the harness`);
+    if (meta.runs.using === 'composite')
+      return this.runComposite(dir, meta, inputs, id, opts.env ?? {});
+    if (!/^node\d+$/.test(meta.runs.using))
+      throw new Error(`${dir}: runs.using ${meta.runs.using} is not supported by the harness`);
     return this.runNode(dir, meta, inputs, id, opts.env ?? {});
   }
 
   /** Inputs with action.yml defaults (themselves expressions) filled in; unknown names are an error. */
-  private resolveInputs(meta: ActionYaml, given: Record<string, string>, dir: string): Record<string, string> {
+  private resolveInputs(
+    meta: ActionYaml,
+    given: Record<string, string>,
+    dir: string,
+  ): Record<string, string> {
     const declared = meta.inputs ?? {};
     const unknown = Object.keys(given).filter((k) => !(k in declared));
-    if (unknown.length) throw new Error(`${dir}: unexpected input(s) ${unknown.join(', ')}; valid: ${Object.keys(declared).join(', ')}`);
+    if (unknown.length)
+      throw new Error(
+        `${dir}: unexpected input(s) ${unknown.join(', ')}; valid: ${Object.keys(declared).join(', ')}`,
+      );
     const inputs: Record<string, string> = {};
     for (const [name, spec] of Object.entries(declared)) {
-      const value = given[name] ?? (spec.default !== undefined ? interpolate(String(spec.default), this.contexts()) : undefined);
+      const value =
+        given[name] ??
+        (spec.default !== undefined
+          ? interpolate(String(spec.default), this.contexts())
+          : undefined);
       if (value !== undefined) inputs[name] = value;
     }
     return inputs;
   }
 
-  private async runNode(dir: string, meta: ActionYaml, inputs: Record<string, string>, id: string, stepEnv: Record<string, string>): Promise<ActionRun> {
-    const inputEnv = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [inputEnvName(k), v]));
+  private async runNode(
+    dir: string,
+    meta: ActionYaml,
+    inputs: Record<string, string>,
+    id: string,
+    stepEnv: Record<string, string>,
+  ): Promise<ActionRun> {
+    const inputEnv = Object.fromEntries(
+      Object.entries(inputs).map(([k, v]) => [inputEnvName(k), v]),
+    );
     const node = process.env.GANTRY_TEST_NODE ?? process.execPath;
     const entry = (script: string): [string, string[]] => [node, [resolve(dir, script)]];
     const env = () => ({ ...this.runnerEnv(id, dir), ...stepEnv, ...inputEnv });
@@ -355,20 +428,40 @@ export class Job {
       const state = result.state;
       const postIf = meta.runs['post-if'] ?? 'always()';
       this.posts.push(async () => {
-        const stateEnv = Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
+        const stateEnv = Object.fromEntries(
+          Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]),
+        );
         if (!evaluateCondition(postIf, this.contexts(), this.status)) return;
-        const postResult = await this.execStep(entry(post), { ...env(), ...stateEnv }, this.workspace, `post-${id}`);
+        const postResult = await this.execStep(
+          entry(post),
+          { ...env(), ...stateEnv },
+          this.workspace,
+          `post-${id}`,
+        );
         this.absorb(postResult, `post-${id}`);
       });
     }
     return { ...result, steps: {} };
   }
 
-  private async runComposite(dir: string, meta: ActionYaml, inputs: Record<string, string>, id: string, stepEnv: Record<string, string>): Promise<ActionRun> {
+  private async runComposite(
+    dir: string,
+    meta: ActionYaml,
+    inputs: Record<string, string>,
+    id: string,
+    stepEnv: Record<string, string>,
+  ): Promise<ActionRun> {
     const inner: Record<string, StepResult> = {};
     let status: JobStatus = 'success';
-    const stepsContext = () => Object.fromEntries(Object.entries(inner).map(([k, s]) => [k, { outputs: s.outputs, outcome: s.outcome, conclusion: s.outcome }]));
-    const ctx = () => this.contexts({ inputs, steps: stepsContext(), env: { ...this.env, ...stepEnv } });
+    const stepsContext = () =>
+      Object.fromEntries(
+        Object.entries(inner).map(([k, s]) => [
+          k,
+          { outputs: s.outputs, outcome: s.outcome, conclusion: s.outcome },
+        ]),
+      );
+    const ctx = () =>
+      this.contexts({ inputs, steps: stepsContext(), env: { ...this.env, ...stepEnv } });
     const all: StepResult[] = [];
     for (const [index, step] of (meta.runs.steps ?? []).entries()) {
       const stepId = step.id ?? `__${index}`;
@@ -376,20 +469,32 @@ export class Job {
         inner[stepId] = emptyResult('skipped');
         continue;
       }
-      const env = { ...stepEnv, ...mapValues(step.env ?? {}, (v) => interpolate(String(v), ctx(), status)) };
+      const env = {
+        ...stepEnv,
+        ...mapValues(step.env ?? {}, (v) => interpolate(String(v), ctx(), status)),
+      };
       let result: StepResult;
       if (step.run !== undefined) {
-        if (!step.shell) throw new Error(`${dir}: step ${stepId} has run: but no shell: (required in composite actions)`);
+        if (!step.shell)
+          throw new Error(
+            `${dir}: step ${stepId} has run: but no shell: (required in composite actions)`,
+          );
         const wd = step['working-directory'];
-        result = await this.run(interpolate(step.run, { ...ctx(), env: { ...this.env, ...env } }, status), {
-          id: `${id}.${stepId}`,
-          shell: interpolate(step.shell, ctx(), status),
-          env,
-          actionPath: dir,
-          ...(wd ? { workingDirectory: interpolate(wd, ctx(), status) } : {}),
-        });
+        result = await this.run(
+          interpolate(step.run, { ...ctx(), env: { ...this.env, ...env } }, status),
+          {
+            id: `${id}.${stepId}`,
+            shell: interpolate(step.shell, ctx(), status),
+            env,
+            actionPath: dir,
+            ...(wd ? { workingDirectory: interpolate(wd, ctx(), status) } : {}),
+          },
+        );
       } else if (step.uses) {
-        if (!step.uses.startsWith('./')) throw new Error(`${dir}: step ${stepId} uses ${step.uses}; the harness runs only local actions (./…)`);
+        if (!step.uses.startsWith('./'))
+          throw new Error(
+            `${dir}: step ${stepId} uses ${step.uses}; the harness runs only local actions (./…)`,
+          );
         const withInputs = mapValues(step.with ?? {}, (v) => interpolate(String(v), ctx(), status));
         result = await this.uses(step.uses, { id: `${id}.${stepId}`, with: withInputs, env });
       } else {
@@ -400,7 +505,9 @@ export class Job {
       inner[stepId] = result;
       all.push(result);
     }
-    const outputs = mapValues(meta.outputs ?? {}, (o) => interpolate(String(o.value ?? ''), ctx(), status));
+    const outputs = mapValues(meta.outputs ?? {}, (o) =>
+      interpolate(String(o.value ?? ''), ctx(), status),
+    );
     const combined: ActionRun = {
       ...emptyResult(status === 'success' ? 'success' : 'failure'),
       exitCode: status === 'success' ? 0 : 1,
@@ -429,14 +536,32 @@ export class Job {
 }
 
 function emptyResult(outcome: StepResult['outcome']): StepResult {
-  return { exitCode: 0, outcome, stdout: '', stderr: '', outputs: {}, env: {}, path: [], state: {}, summary: '', commands: [], errors: [], warnings: [] };
+  return {
+    exitCode: 0,
+    outcome,
+    stdout: '',
+    stderr: '',
+    outputs: {},
+    env: {},
+    path: [],
+    state: {},
+    summary: '',
+    commands: [],
+    errors: [],
+    warnings: [],
+  };
 }
 
 function mapValues<T, U>(o: Record<string, T>, fn: (v: T) => U): Record<string, U> {
   return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, fn(v)]));
 }
 
-function spawnStep(argv: [string, string[]], env: Record<string, string>, cwd: string, timeoutMs: number): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+function spawnStep(
+  argv: [string, string[]],
+  env: Record<string, string>,
+  cwd: string,
+  timeoutMs: number,
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(argv[0], argv[1], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
@@ -457,7 +582,10 @@ function spawnStep(argv: [string, string[]], env: Record<string, string>, cwd: s
 }
 
 /** One action, main then post, in a fresh job: the common case for an action's own tests. */
-export async function runAction(action: string, opts: UsesOptions & JobOptions = {}): Promise<{ job: Job; main: ActionRun; post?: StepResult }> {
+export async function runAction(
+  action: string,
+  opts: UsesOptions & JobOptions = {},
+): Promise<{ job: Job; main: ActionRun; post?: StepResult }> {
   const job = await Job.create(opts);
   const main = await job.uses(action, opts);
   const before = Object.keys(job.steps).length;
@@ -465,4 +593,3 @@ export async function runAction(action: string, opts: UsesOptions & JobOptions =
   const postId = Object.keys(job.steps).find((k, i) => i >= before && k.startsWith('post-'));
   return { job, main, ...(postId ? { post: job.steps[postId] } : {}) };
 }
-

@@ -46,7 +46,10 @@ export function readInputs(): SetupQemuInputs {
     host,
     arches: resolveArches(INPUT.platforms, list.length ? list : ['all'], host),
     source: readEnum(INPUT.qemu, QEMU_SOURCES, 'auto'),
-    release: parseQemuRelease(INPUT.version, readString(INPUT.version, { fallback: DEFAULT_QEMU_RELEASE })),
+    release: parseQemuRelease(
+      INPUT.version,
+      readString(INPUT.version, { fallback: DEFAULT_QEMU_RELEASE }),
+    ),
     mirror: parseMirror(INPUT.mirror, readString(INPUT.mirror, { fallback: DEFAULT_QEMU_MIRROR })),
     ...(checksum ? { checksum: normaliseSha256(INPUT.checksum, checksum) } : {}),
     reset: readBoolean(INPUT.reset, false),

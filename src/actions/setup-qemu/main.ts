@@ -46,7 +46,11 @@ async function provideEmulators(
   attrs.source = 'release';
   return installRelease(
     arches,
-    { release: inputs.release, mirror: inputs.mirror, ...(inputs.checksum ? { checksum: inputs.checksum } : {}) },
+    {
+      release: inputs.release,
+      mirror: inputs.mirror,
+      ...(inputs.checksum ? { checksum: inputs.checksum } : {}),
+    },
     attrs,
   );
 }
@@ -74,9 +78,13 @@ export async function setupQemu(deps: SetupQemuDeps): Promise<void> {
       await registerArches(binfmt, todo, emulators, inputs.preserveArgv0);
       attrs.registered = todo.map((a) => a.qemu);
     });
-    core.info(`Registered ${todo.map((a) => `qemu-${a.qemu}`).join(', ')} in binfmt_misc (source: ${source})`);
+    core.info(
+      `Registered ${todo.map((a) => `qemu-${a.qemu}`).join(', ')} in binfmt_misc (source: ${source})`,
+    );
   } else {
-    core.info('Every requested emulator is already registered; nothing to do (reset: true re-registers)');
+    core.info(
+      'Every requested emulator is already registered; nothing to do (reset: true re-registers)',
+    );
   }
 
   const platforms = await runnablePlatforms(binfmt, inputs.host);
@@ -86,5 +94,9 @@ export async function setupQemu(deps: SetupQemuDeps): Promise<void> {
 }
 
 export function main(): Promise<void> {
-  return setupQemu({ exec: execFile, binfmt: new KernelBinfmt(execFile), timeline: new Timeline('setup-qemu') });
+  return setupQemu({
+    exec: execFile,
+    binfmt: new KernelBinfmt(execFile),
+    timeline: new Timeline('setup-qemu'),
+  });
 }

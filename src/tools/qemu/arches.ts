@@ -13,17 +13,40 @@ export interface QemuArch {
   mask: string;
 }
 
-const ELF64LE = '\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00';
-const ELF64BE = '\\x7f\\x45\\x4c\\x46\\x02\\x02\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02';
-const ELF32LE = '\\x7f\\x45\\x4c\\x46\\x01\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00';
-const MASK_LE = '\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff';
-const MASK_X86 = '\\xff\\xff\\xff\\xff\\xff\\xfe\\xfe\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff';
+const ELF64LE =
+  '\\x7f\\x45\\x4c\\x46\\x02\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00';
+const ELF64BE =
+  '\\x7f\\x45\\x4c\\x46\\x02\\x02\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02';
+const ELF32LE =
+  '\\x7f\\x45\\x4c\\x46\\x01\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x02\\x00';
+const MASK_LE =
+  '\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff';
+const MASK_X86 =
+  '\\xff\\xff\\xff\\xff\\xff\\xfe\\xfe\\x00\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff\\xff';
 
 /** In the order `platforms: all` registers them and the output lists them. */
 export const QEMU_ARCHES: readonly QemuArch[] = [
-  { qemu: 'x86_64', platforms: ['linux/amd64'], aliases: ['amd64', 'x86_64', 'x86-64'], magic: `${ELF64LE}\\x3e\\x00`, mask: MASK_X86 },
-  { qemu: 'aarch64', platforms: ['linux/arm64'], aliases: ['arm64', 'aarch64', 'arm64/v8'], magic: `${ELF64LE}\\xb7\\x00`, mask: MASK_LE },
-  { qemu: 'riscv64', platforms: ['linux/riscv64'], aliases: ['riscv64'], magic: `${ELF64LE}\\xf3\\x00`, mask: MASK_LE },
+  {
+    qemu: 'x86_64',
+    platforms: ['linux/amd64'],
+    aliases: ['amd64', 'x86_64', 'x86-64'],
+    magic: `${ELF64LE}\\x3e\\x00`,
+    mask: MASK_X86,
+  },
+  {
+    qemu: 'aarch64',
+    platforms: ['linux/arm64'],
+    aliases: ['arm64', 'aarch64', 'arm64/v8'],
+    magic: `${ELF64LE}\\xb7\\x00`,
+    mask: MASK_LE,
+  },
+  {
+    qemu: 'riscv64',
+    platforms: ['linux/riscv64'],
+    aliases: ['riscv64'],
+    magic: `${ELF64LE}\\xf3\\x00`,
+    mask: MASK_LE,
+  },
   {
     qemu: 'ppc64le',
     platforms: ['linux/ppc64le'],
@@ -38,7 +61,13 @@ export const QEMU_ARCHES: readonly QemuArch[] = [
     magic: `${ELF64BE}\\x00\\x16`,
     mask: '\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfc\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xfe\\xff\\xff',
   },
-  { qemu: 'i386', platforms: ['linux/386'], aliases: ['386', 'i386', 'x86'], magic: `${ELF32LE}\\x03\\x00`, mask: MASK_X86 },
+  {
+    qemu: 'i386',
+    platforms: ['linux/386'],
+    aliases: ['386', 'i386', 'x86'],
+    magic: `${ELF32LE}\\x03\\x00`,
+    mask: MASK_X86,
+  },
   {
     qemu: 'arm',
     platforms: ['linux/arm/v7', 'linux/arm/v6'],
@@ -112,12 +141,18 @@ export function resolveArches(input: string, items: readonly string[], host?: st
       QEMU_ARCHES.forEach((a) => wanted.add(a.qemu));
       continue;
     }
-    if (item.includes('/') && !item.toLowerCase().startsWith('linux/') && !/^arm(64)?\/v\d$/i.test(item)) {
+    if (
+      item.includes('/') &&
+      !item.toLowerCase().startsWith('linux/') &&
+      !/^arm(64)?\/v\d$/i.test(item)
+    ) {
       throw new ValidationError(input, item, accepted(), 'only linux/ platforms can be emulated');
     }
     const arch = lookup(item);
     if (!arch) throw new ValidationError(input, item, accepted(), 'unknown platform');
     wanted.add(arch.qemu);
   }
-  return QEMU_ARCHES.filter((a) => wanted.has(a.qemu) && !nativePlatforms(host).some((p) => a.platforms.includes(p)));
+  return QEMU_ARCHES.filter(
+    (a) => wanted.has(a.qemu) && !nativePlatforms(host).some((p) => a.platforms.includes(p)),
+  );
 }

@@ -29,7 +29,8 @@ export function entryName(arch: QemuArch): string {
 
 /** The line written to binfmt_misc/register: `:name:M:offset:magic:mask:interpreter:flags`. */
 export function registrationLine(arch: QemuArch, interpreter: string, flags: string): string {
-  if (interpreter.includes(':')) throw new Error(`interpreter path may not contain ":": ${interpreter}`);
+  if (interpreter.includes(':'))
+    throw new Error(`interpreter path may not contain ":": ${interpreter}`);
   return `:${entryName(arch)}:M:0:${arch.magic}:${arch.mask}:${interpreter}:${flags}`;
 }
 
@@ -37,7 +38,10 @@ export function registrationLine(arch: QemuArch, interpreter: string, flags: str
 export function parseEntry(name: string, text: string): BinfmtEntry {
   const lines = text.split('\n').map((l) => l.trim());
   const value = (prefix: string) =>
-    lines.find((l) => l.startsWith(prefix))?.slice(prefix.length).trim() ?? '';
+    lines
+      .find((l) => l.startsWith(prefix))
+      ?.slice(prefix.length)
+      .trim() ?? '';
   return {
     name,
     enabled: lines[0] === 'enabled',

@@ -26,7 +26,11 @@ export interface QemuRelease {
 export function parseQemuRelease(input: string, value: string): QemuRelease {
   const m = /^(?:deploy\/)?(v\d+\.\d+\.\d+)-(\d+)$/.exec(value.trim());
   if (!m) {
-    throw new ValidationError(input, value, 'a tonistiigi/binfmt release such as v10.2.3-68 or deploy/v10.2.3-68');
+    throw new ValidationError(
+      input,
+      value,
+      'a tonistiigi/binfmt release such as v10.2.3-68 or deploy/v10.2.3-68',
+    );
   }
   const [, qemuVersion, run] = m as unknown as [string, string, string];
   return { tag: `deploy/${qemuVersion}-${run}`, qemuVersion, run };
@@ -45,7 +49,9 @@ async function exists(path: string): Promise<boolean> {
 }
 
 /** qemu-<arch>-static on PATH, as Debian's and Ubuntu's qemu-user-static install them. */
-export async function findSystemEmulators(arches: readonly QemuArch[]): Promise<{ found: Emulators; missing: string[] }> {
+export async function findSystemEmulators(
+  arches: readonly QemuArch[],
+): Promise<{ found: Emulators; missing: string[] }> {
   const found: Emulators = new Map();
   const missing: string[] = [];
   for (const a of arches) {
@@ -97,7 +103,11 @@ async function missingIn(emulators: Emulators): Promise<string[]> {
  * The release archive's emulators, from the tool cache or downloaded, sha256-verified, extracted
  * and cached. The tool dir goes on PATH only once everything checked out.
  */
-export async function installRelease(arches: readonly QemuArch[], opts: ReleaseOptions, attrs: Attrs): Promise<Emulators> {
+export async function installRelease(
+  arches: readonly QemuArch[],
+  opts: ReleaseOptions,
+  attrs: Attrs,
+): Promise<Emulators> {
   const platform = opts.platform ?? releasePlatform();
   const cacheVersion = `${opts.release.qemuVersion.slice(1)}-${opts.release.run}`;
   const cacheArch = platform.replace(/^linux-/, '');

@@ -22,7 +22,11 @@ export async function isHealthy(entry: BinfmtEntry | undefined): Promise<boolean
 }
 
 /** The arches whose entries must be (re)written: all with reset, else the missing or broken. */
-export async function archesToRegister(binfmt: Binfmt, arches: readonly QemuArch[], reset: boolean): Promise<QemuArch[]> {
+export async function archesToRegister(
+  binfmt: Binfmt,
+  arches: readonly QemuArch[],
+  reset: boolean,
+): Promise<QemuArch[]> {
   const todo: QemuArch[] = [];
   for (const arch of arches) {
     if (reset || !(await isHealthy(await binfmt.read(entryName(arch))))) todo.push(arch);
@@ -49,17 +53,23 @@ export async function registerArches(
     await binfmt.register(registrationLine(arch, interpreter, flags));
     const entry = await binfmt.read(name);
     if (!entry?.enabled || !entry.flags.includes('F')) {
-      throw new UserError(`binfmt_misc did not take ${name} with the F flag (flags: "${entry?.flags ?? 'none'}")`);
+      throw new UserError(
+        `binfmt_misc did not take ${name} with the F flag (flags: "${entry?.flags ?? 'none'}")`,
+      );
     }
   }
 }
 
 /** What can run now: the host's platforms, then every arch with a healthy entry, in table order. */
-export async function runnablePlatforms(binfmt: Binfmt, host: string | undefined): Promise<string[]> {
+export async function runnablePlatforms(
+  binfmt: Binfmt,
+  host: string | undefined,
+): Promise<string[]> {
   const platforms = new Set(nativePlatforms(host));
   for (const arch of QEMU_ARCHES) {
     if (arch.qemu === host) continue;
-    if (await isHealthy(await binfmt.read(entryName(arch)))) arch.platforms.forEach((p) => platforms.add(p));
+    if (await isHealthy(await binfmt.read(entryName(arch))))
+      arch.platforms.forEach((p) => platforms.add(p));
   }
   return [...platforms];
 }

@@ -14,16 +14,29 @@ describe('harness: command files', () => {
 
   it('parses workflow commands with escaped properties and data', () => {
     const [c] = parseWorkflowCommands('noise\n::error file=a%2Cb.txt,line=4::bad%0Anews 100%25\n');
-    expect(c).toEqual({ command: 'error', properties: { file: 'a,b.txt', line: '4' }, message: 'bad\nnews 100%' });
+    expect(c).toEqual({
+      command: 'error',
+      properties: { file: 'a,b.txt', line: '4' },
+      message: 'bad\nnews 100%',
+    });
   });
 });
 
 describe('harness: expressions', () => {
-  const ctx = { inputs: { a: 'x', n: '3' }, steps: { s: { outputs: { v: 'out' } } }, github: { event_name: 'pull_request' } };
+  const ctx = {
+    inputs: { a: 'x', n: '3' },
+    steps: { s: { outputs: { v: 'out' } } },
+    github: { event_name: 'pull_request' },
+  };
 
   it('interpolates with the official evaluator', () => {
-    expect(interpolate("${{ inputs.a }}-${{ steps.s.outputs.v }}-${{ format('{0}!', github.event_name) }}", ctx)).toBe('x-out-pull_request!');
-    expect(evaluate("contains(fromJSON('[\"a\",\"b\"]'), 'b')", ctx).coerceString()).toBe('true');
+    expect(
+      interpolate(
+        "${{ inputs.a }}-${{ steps.s.outputs.v }}-${{ format('{0}!', github.event_name) }}",
+        ctx,
+      ),
+    ).toBe('x-out-pull_request!');
+    expect(evaluate('contains(fromJSON(\'["a","b"]\'), \'b\')', ctx).coerceString()).toBe('true');
   });
 
   it('adds success() to conditions without a status function, as the runner does', () => {

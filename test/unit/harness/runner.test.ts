@@ -10,7 +10,10 @@ describe('harness: node actions', () => {
   });
 
   it('passes inputs with defaults and reads outputs, env, path, state, summary and commands', async () => {
-    const { job, main, post } = await runAction(ECHO, { with: { 'my input': 'gantry' }, event: { name: 'push', payload: 'event-push.json' } });
+    const { job, main, post } = await runAction(ECHO, {
+      with: { 'my input': 'gantry' },
+      event: { name: 'push', payload: 'event-push.json' },
+    });
     try {
       expect(main.exitCode).toBe(0);
       expect(main.outputs.message).toBe('hello, gantry');
@@ -22,7 +25,10 @@ describe('harness: node actions', () => {
       expect(main.state.seen).toBe('{"greeting":"hello"}');
       expect(main.summary).toContain('<h1>echo-node</h1>');
       expect(main.warnings).toEqual(['a warning, with: punctuation']);
-      expect(main.commands.find((c) => c.command === 'warning')?.properties).toMatchObject({ file: 'Dockerfile', line: '3' });
+      expect(main.commands.find((c) => c.command === 'warning')?.properties).toMatchObject({
+        file: 'Dockerfile',
+        line: '3',
+      });
       expect(post?.outputs['post-saw']).toBe('hello');
       expect(post?.outputs['post-env']).toBe('exported hello');
       expect(job.env.ECHO_EXPORTED).toBe('exported hello');
@@ -51,7 +57,9 @@ describe('harness: node actions', () => {
   it('rejects inputs the action does not declare', async () => {
     const job = await Job.create();
     try {
-      await expect(job.uses(ECHO, { with: { greting: 'typo' } })).rejects.toThrow(/unexpected input\(s\) greting/);
+      await expect(job.uses(ECHO, { with: { greting: 'typo' } })).rejects.toThrow(
+        /unexpected input\(s\) greting/,
+      );
     } finally {
       await job.cleanup();
     }
@@ -62,7 +70,10 @@ describe('harness: composite actions', () => {
   it('evaluates expressions, runs steps in their shell, nests local actions and maps outputs', async () => {
     const job = await Job.create({ workspace: REPO_ROOT });
     try {
-      const run = await job.uses('test/fixtures/actions/composite', { id: 'comp', with: { who: 'gophers' } });
+      const run = await job.uses('test/fixtures/actions/composite', {
+        id: 'comp',
+        with: { who: 'gophers' },
+      });
       expect(run.exitCode).toBe(0);
       expect(run.steps.first?.outputs.name).toBe('gophers');
       expect(run.outputs.nested).toBe('hi, gophers');

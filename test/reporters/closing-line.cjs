@@ -1,0 +1,14 @@
+// Prints one plain closing line per jest run: "<project>: N passed, N failed[, N skipped]".
+class ClosingLine {
+  constructor(globalConfig, options) {
+    this.label = (options && options.label) || 'tests';
+  }
+  onRunComplete(_contexts, results) {
+    const skipped = results.numPendingTests + results.numTodoTests;
+    const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+    process.stdout.write(
+      `\n${this.label}: ${results.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+    );
+  }
+}
+module.exports = ClosingLine;

@@ -1,0 +1,51 @@
+import { ExecError, execFile, tailLines } from '../../../src/runtime/exec.js';
+
+describe('exec seam', () => {
+  it('returns output of a program run with argv as an array', async () => {
+    const r = await execFile(
+      process.execPath,
+      ['-e', 'process.stdout.write(process.argv[1])', 'a b;c'],
+      { silent: true },
+    );
+    expect(r).toEqual({ exitCode: 0, stdout: 'a b;c', stderr: '' });
+  });
+
+  it('feeds stdin', async () => {
+    const r = await execFile(process.execPath, ['-e', 'process.stdin.pipe(process.stdout)'], {
+      silent: true,
+      input: 'piped',
+    });
+    expect(r.stdout).toBe('piped');
+  });
+
+  it('throws ExecError with argv, exit code and the tail of stderr', async () => {
+    const script = 'for (let i = 0; i < 30; i++) console.error("line " + i); process.exit(3)';
+    const err = await execFile(process.execPath, ['-e', script], { silent: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ExecError);
+    const e = err as ExecError;
+    expect(e.exitCode).toBe(3);
+    expect(e.argv).toEqual([process.execPath, '-e', script]);
+    expect(e.stderrTail.split('\n')).toHaveLength(20);
+    expect(e.stderrTail.endsWith('line 29')).toBe(true);
+    expect(e.message).toContain('exited with code 3');
+  });
+
+  it('reports a missing program as not found', async () => {
+    const err = (await execFile('gantry-no-such-program', [], { silent: true }).catch(
+      (e: unknown) => e,
+    )) as ExecError;
+    expect(err.exitCode).toBe(127);
+    expect(err.stderrTail).toContain('not found');
+  });
+
+  it('returns a failure when asked to', async () => {
+    const r = await execFile(process.execPath, ['-e', 'process.exit(2)'], {
+      silent: true,
+      allowFailure: true,
+    });
+    expect(r.exitCode).toBe(2);
+    expect(tailLines('a\nb\nc\n', 2)).toBe('b\nc');
+  });
+});

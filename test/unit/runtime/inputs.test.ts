@@ -1,0 +1,63 @@
+import { ValidationError } from '../../../src/runtime/errors.js';
+import {
+  readBoolean,
+  readEnum,
+  readInteger,
+  readList,
+  readString,
+  splitList,
+} from '../../../src/runtime/inputs.js';
+
+function withInputs(inputs: Record<string, string>, fn: () => void): void {
+  const keys = Object.keys(inputs).map((k) => `INPUT_${k.replace(/ /g, '_').toUpperCase()}`);
+  Object.entries(inputs).forEach(
+    ([k, v]) => (process.env[`INPUT_${k.replace(/ /g, '_').toUpperCase()}`] = v),
+  );
+  try {
+    fn();
+  } finally {
+    keys.forEach((k) => delete process.env[k]);
+  }
+}
+
+describe('input readers', () => {
+  it('splits lists on newlines and commas, dropping blanks and comments', () => {
+    expect(splitList('a, b\n\n# note\nc,,d\r\n')).toEqual(['a', 'b', 'c', 'd']);
+    expect(splitList('k=v,w\nx=y', { newlineOnly: true })).toEqual(['k=v,w', 'x=y']);
+    withInputs({ tags: ' one\ntwo , three ' }, () =>
+      expect(readList('tags')).toEqual(['one', 'two', 'three']),
+    );
+  });
+
+  it('reads strict booleans and names the input on anything else', () => {
+    withInputs({ push: 'True' }, () => expect(readBoolean('push', false)).toBe(true));
+    withInputs({ push: '' }, () => expect(readBoolean('push', true)).toBe(true));
+    withInputs({ push: 'yes' }, () => {
+      expect(() => readBoolean('push', false)).toThrow(ValidationError);
+      expect(() => readBoolean('push', false)).toThrow(
+        'Input "push": got "yes"; accepted: true | false',
+      );
+    });
+  });
+
+  it('reads enums with the accepted values in the error', () => {
+    withInputs({ qemu: 'release' }, () =>
+      expect(readEnum('qemu', ['auto', 'system', 'release'], 'auto')).toBe('release'),
+    );
+    withInputs({ qemu: 'maybe' }, () =>
+      expect(() => readEnum('qemu', ['auto', 'system'], 'auto')).toThrow('accepted: auto | system'),
+    );
+  });
+
+  it('reads bounded integers and required strings', () => {
+    withInputs({ n: '12' }, () => expect(readInteger('n', 1, 1, 20)).toBe(12));
+    withInputs({ n: '1.5' }, () =>
+      expect(() => readInteger('n', 1, 1, 20)).toThrow('a whole number from 1 to 20'),
+    );
+    withInputs({ n: '99' }, () =>
+      expect(() => readInteger('n', 1, 1, 20)).toThrow(ValidationError),
+    );
+    expect(() => readString('absent', { required: true })).toThrow('Input "absent": required');
+    expect(readString('absent', { fallback: 'dflt' })).toBe('dflt');
+  });
+});

@@ -1,0 +1,59 @@
+import { backoffDelay, retry } from '../../../src/runtime/retry.js';
+
+class Temporary extends Error {
+  constructor(readonly retryAfter?: number) {
+    super('temporary');
+  }
+}
+
+describe('retry', () => {
+  const sleeps: number[] = [];
+  const opts = {
+    attempts: 4,
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+    isRetryable: (e: unknown) => e instanceof Temporary,
+    retryAfterMs: (e: unknown) => (e as Temporary).retryAfter,
+    sleep: async (ms: number) => void sleeps.push(ms),
+  };
+  beforeEach(() => (sleeps.length = 0));
+
+  it('retries temporary failures and honours a server-given delay', async () => {
+    let n = 0;
+    const result = await retry(async () => {
+      n++;
+      if (n === 1) throw new Temporary(700);
+      if (n === 2) throw new Temporary();
+      return 'ok';
+    }, opts);
+    expect(result).toBe('ok');
+    expect(n).toBe(3);
+    expect(sleeps[0]).toBe(700);
+    expect(sleeps[1]).toBeGreaterThanOrEqual(100);
+    expect(sleeps[1]).toBeLessThanOrEqual(200);
+  });
+
+  it('does not retry permanent failures and stops after the last attempt', async () => {
+    let n = 0;
+    await expect(
+      retry(async () => {
+        n++;
+        throw new Error('permanent');
+      }, opts),
+    ).rejects.toThrow('permanent');
+    expect(n).toBe(1);
+    n = 0;
+    await expect(
+      retry(async () => {
+        n++;
+        throw new Temporary();
+      }, opts),
+    ).rejects.toThrow('temporary');
+    expect(n).toBe(4);
+  });
+
+  it('caps backoff', () => {
+    expect(backoffDelay(10, 100, 1000, () => 1)).toBe(1000);
+    expect(backoffDelay(1, 100, 1000, () => 0)).toBe(50);
+  });
+});
