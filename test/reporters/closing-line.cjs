@@ -1,7 +1,8 @@
 // Prints one plain closing line per jest run: "<project>: N passed, N failed[, N skipped]".
 class ClosingLine {
   constructor(globalConfig, options) {
-    this.label = (options && options.label) || 'tests';
+    this.label =
+      (options && options.label) || (globalConfig.selectProjects || []).join('+') || 'tests';
   }
   onRunComplete(_contexts, results) {
     const skipped = results.numPendingTests + results.numTodoTests;
