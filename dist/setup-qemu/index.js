@@ -31609,7 +31609,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9911:
+/***/ 9110:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32731,6 +32731,18 @@ function parseMirror(input, value) {
     return value.replace(/\/+$/, '');
 }
 
+;// CONCATENATED MODULE: ./src/runtime/fs.ts
+
+async function pathExists(path) {
+    try {
+        await (0,promises_namespaceObject.access)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/tools/pinned.ts
 const PINNED = {
     'binfmt-qemu': {
@@ -32782,15 +32794,6 @@ function parseQemuRelease(input, value) {
     const [, qemuVersion, run] = m;
     return { tag: `deploy/${qemuVersion}-${run}`, qemuVersion, run };
 }
-async function exists(path) {
-    try {
-        await (0,promises_namespaceObject.access)(path);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
 /** qemu-<arch>-static on PATH, as Debian's and Ubuntu's qemu-user-static install them. */
 async function findSystemEmulators(arches) {
     const found = new Map();
@@ -32827,7 +32830,7 @@ function emulatorsIn(dir, arches) {
 async function missingIn(emulators) {
     const missing = [];
     for (const [arch, path] of emulators)
-        if (!(await exists(path)))
+        if (!(await pathExists(path)))
             missing.push(`qemu-${arch}`);
     return missing;
 }
@@ -33014,15 +33017,6 @@ function resolveArches(input, items, host) {
 
 
 
-async function register_exists(path) {
-    try {
-        await (0,promises_namespaceObject.access)(path);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
 /**
  * An entry that works: enabled, and its interpreter either pinned by the kernel (F flag) or
  * still on disk.
@@ -33030,7 +33024,7 @@ async function register_exists(path) {
 async function isHealthy(entry) {
     if (!entry?.enabled)
         return false;
-    return entry.flags.includes('F') || register_exists(entry.interpreter);
+    return entry.flags.includes('F') || pathExists(entry.interpreter);
 }
 /** The arches whose entries must be (re)written: all with reset, else the missing or broken. */
 async function archesToRegister(binfmt, arches, reset) {
@@ -33255,7 +33249,7 @@ function main() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runtime_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2899);
-/* harmony import */ var _actions_setup_qemu_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9911);
+/* harmony import */ var _actions_setup_qemu_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9110);
 
 
 await (0,_runtime_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_actions_setup_qemu_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);

@@ -1,10 +1,10 @@
-import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { rm } from 'node:fs/promises';
 import * as core from '@actions/core';
 import * as io from '@actions/io';
 import * as tc from '@actions/tool-cache';
 import { downloadVerified } from '../../runtime/download.js';
+import { pathExists } from '../../runtime/fs.js';
 import { UserError, ValidationError } from '../../runtime/errors.js';
 import type { Exec } from '../../runtime/exec.js';
 import { asRoot } from '../../runtime/privilege.js';
@@ -38,15 +38,6 @@ export function parseQemuRelease(input: string, value: string): QemuRelease {
 
 /** Emulator paths by QEMU arch name. */
 export type Emulators = Map<string, string>;
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** qemu-<arch>-static on PATH, as Debian's and Ubuntu's qemu-user-static install them. */
 export async function findSystemEmulators(
@@ -95,7 +86,7 @@ function emulatorsIn(dir: string, arches: readonly QemuArch[]): Emulators {
 
 async function missingIn(emulators: Emulators): Promise<string[]> {
   const missing: string[] = [];
-  for (const [arch, path] of emulators) if (!(await exists(path))) missing.push(`qemu-${arch}`);
+  for (const [arch, path] of emulators) if (!(await pathExists(path))) missing.push(`qemu-${arch}`);
   return missing;
 }
 

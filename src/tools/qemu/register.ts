@@ -1,16 +1,7 @@
-import { access } from 'node:fs/promises';
+import { pathExists } from '../../runtime/fs.js';
 import { UserError } from '../../runtime/errors.js';
 import { nativePlatforms, QEMU_ARCHES, type QemuArch } from './arches.js';
 import { entryName, registrationLine, type Binfmt, type BinfmtEntry } from './binfmt.js';
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * An entry that works: enabled, and its interpreter either pinned by the kernel (F flag) or
@@ -18,7 +9,7 @@ async function exists(path: string): Promise<boolean> {
  */
 export async function isHealthy(entry: BinfmtEntry | undefined): Promise<boolean> {
   if (!entry?.enabled) return false;
-  return entry.flags.includes('F') || exists(entry.interpreter);
+  return entry.flags.includes('F') || pathExists(entry.interpreter);
 }
 
 /** The arches whose entries must be (re)written: all with reset, else the missing or broken. */
