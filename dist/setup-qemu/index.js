@@ -31609,7 +31609,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 9110:
+/***/ 3057:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32648,21 +32648,15 @@ function _unique(values) {
 //# sourceMappingURL=tool-cache.js.map
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/runtime/download.ts
-
-
-
-
-
-async function sha256File(path) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path))
-        hash.update(chunk);
-    return hash.digest('hex');
+;// CONCATENATED MODULE: ./src/runtime/net.ts
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[?::1\]?)$/;
+/** Loopback hosts, which (as Docker does) may be spoken to over plain HTTP. */
+function isLoopbackHost(hostname) {
+    return LOOPBACK.test(hostname);
 }
-class ChecksumError extends errors/* UserError */.yo {
-}
-/** Drops credentials and query strings (signed URLs) from a URL before it reaches a log. */
+
+;// CONCATENATED MODULE: ./src/runtime/redact.ts
+/** Drops credentials and query strings (signed URLs, tokens) from a URL before it reaches a log. */
 function redactUrl(url) {
     try {
         const u = new URL(url);
@@ -32677,6 +32671,23 @@ function redactUrl(url) {
     catch {
         return '<invalid URL>';
     }
+}
+
+;// CONCATENATED MODULE: ./src/runtime/download.ts
+
+
+
+
+
+
+
+async function sha256File(path) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+class ChecksumError extends errors/* UserError */.yo {
 }
 const SHA256 = /^[a-f0-9]{64}$/;
 function normaliseSha256(input, value) {
@@ -32707,10 +32718,6 @@ async function downloadVerified(url, sha256, auth) {
         throw new ChecksumError(`Checksum mismatch for ${redactUrl(url)}: expected sha256 ${sha256}, got ${actual}; nothing was installed`);
     }
     return file;
-}
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
-function isLoopbackHost(hostname) {
-    return LOOPBACK.test(hostname);
 }
 /**
  * A mirror base URL: https, or plain http only for a loopback host (as Docker treats
@@ -33249,7 +33256,7 @@ function main() {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _runtime_action_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2899);
-/* harmony import */ var _actions_setup_qemu_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9110);
+/* harmony import */ var _actions_setup_qemu_main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3057);
 
 
 await (0,_runtime_action_js__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(_actions_setup_qemu_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i);

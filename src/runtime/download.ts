@@ -3,6 +3,8 @@ import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import * as tc from '@actions/tool-cache';
 import { UserError, ValidationError } from './errors.js';
+import { isLoopbackHost } from './net.js';
+import { redactUrl } from './redact.js';
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -11,21 +13,6 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 export class ChecksumError extends UserError {}
-
-/** Drops credentials and query strings (signed URLs) from a URL before it reaches a log. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.username || u.password) {
-      u.username = 'REDACTED';
-      u.password = '';
-    }
-    if (u.search) u.search = '?REDACTED';
-    return u.toString();
-  } catch {
-    return '<invalid URL>';
-  }
-}
 
 const SHA256 = /^[a-f0-9]{64}$/;
 
@@ -69,12 +56,6 @@ export async function downloadVerified(
     );
   }
   return file;
-}
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK.test(hostname);
 }
 
 /**

@@ -1,9 +1,6 @@
-import {
-  isLoopbackHost,
-  normaliseSha256,
-  parseMirror,
-  redactUrl,
-} from '../../../src/runtime/download.js';
+import { normaliseSha256, parseMirror } from '../../../src/runtime/download.js';
+import { isLoopbackHost } from '../../../src/runtime/net.js';
+import { redactUrl } from '../../../src/runtime/redact.js';
 import { ValidationError } from '../../../src/runtime/errors.js';
 
 describe('download helpers', () => {

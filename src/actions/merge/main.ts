@@ -1,0 +1,86 @@
+import * as core from '@actions/core';
+import { formatReference, referenceName } from '../../oci/reference.js';
+import { RegistryPool } from '../../publish/clients.js';
+import { copyPlan, mergeIndex, resolveSource } from '../../publish/merge.js';
+import { publish } from '../../publish/publish.js';
+import { RegistryTarget } from '../../publish/target.js';
+import { UserError } from '../../runtime/errors.js';
+import { Timeline } from '../../runtime/timeline.js';
+import { OUTPUT, readInputs } from './inputs.js';
+
+/** Fans a matrix of per-runner images (pushed by digest) into one index under every tag. */
+export async function main(): Promise<void> {
+  const inputs = readInputs();
+  const timeline = new Timeline('merge');
+  const first = inputs.tags[0]!;
+  const pool = new RegistryPool({
+    ...(inputs.username
+      ? { credentials: { username: inputs.username, password: inputs.password } }
+      : {}),
+    loginRegistry: first.registry,
+    insecureRegistries: inputs.insecureRegistries,
+    onRetry: (m) => core.info(m),
+  });
+  try {
+    const sources = await timeline.phase('resolve', async (attrs) => {
+      const resolved = [];
+      for (const s of inputs.sources)
+        resolved.push(await resolveSource(pool.client(s.registry), s));
+      attrs.sources = resolved.length;
+      return resolved;
+    });
+    const { index, blob } = mergeIndex(sources, inputs.annotations);
+    const platforms = index.manifests
+      .filter((m) => m.platform && m.platform.os !== 'unknown')
+      .map((m) =>
+        [m.platform!.os, m.platform!.architecture, m.platform!.variant].filter(Boolean).join('/'),
+      );
+    core.info(`Index ${blob.digest} (${index.mediaType}) over ${platforms.join(', ')}`);
+
+    const repos = new Map<string, { registry: string; repository: string; tags: string[] }>();
+    for (const t of inputs.tags) {
+      const key = referenceName(t);
+      const entry = repos.get(key) ?? { registry: t.registry, repository: t.repository, tags: [] };
+      if (!entry.tags.includes(t.tag)) entry.tags.push(t.tag);
+      repos.set(key, entry);
+    }
+    for (const [name, repo] of repos) {
+      await timeline.phase('push', async (attrs) => {
+        const target = new RegistryTarget(pool.client(repo.registry), repo.repository);
+        const needed = [];
+        for (const m of sources.flatMap((s) => s.manifests)) {
+          if (!(await target.hasManifest(m.manifest.digest))) needed.push(m);
+        }
+        const stats = await publish(target, copyPlan(needed, repo.registry), blob, repo.tags);
+        Object.assign(attrs, {
+          repository: name,
+          tags: repo.tags,
+          platforms,
+          copied: needed.length,
+          ...stats,
+        });
+        core.info(
+          `Pushed ${name}@${blob.digest} as ${repo.tags.join(', ')} (copied ${needed.length} manifests, ${stats.bytesUploaded} bytes uploaded, ${stats.blobsMounted} blobs mounted)`,
+        );
+      });
+    }
+    core.setOutput(OUTPUT.digest, blob.digest);
+    core.setOutput(
+      OUTPUT.image,
+      formatReference({
+        registry: first.registry,
+        repository: first.repository,
+        digest: blob.digest,
+      }),
+    );
+  } catch (err) {
+    if (
+      err instanceof Error &&
+      /^(two manifests for|manifest .* has no platform)/.test(err.message)
+    )
+      throw new UserError(`sources: ${err.message}`);
+    throw err;
+  } finally {
+    pool.close();
+  }
+}

@@ -1,0 +1,38 @@
+import type { Descriptor } from './descriptor.js';
+import { type Blob, type ImageIndex, toBlob } from './manifest.js';
+import { ATTESTATION, MediaType } from './mediatypes.js';
+import { formatPlatform, isUnknownPlatform } from './platform.js';
+
+export function isAttestation(d: Descriptor): boolean {
+  return d.annotations?.[ATTESTATION.referenceType] === ATTESTATION.manifestType;
+}
+
+/**
+ * Assembles an index from child descriptors, keeping their order; platform images first in the
+ * order given, each attestation manifest after them (as BuildKit writes them). Two children of
+ * the same platform, or a platform image without a platform, are an error: the index would be
+ * ambiguous to a puller.
+ */
+export function buildIndex(
+  children: readonly Descriptor[],
+  opts: { annotations?: Record<string, string>; mediaType?: string } = {},
+): { index: ImageIndex; blob: Blob } {
+  const images = children.filter((d) => !isAttestation(d));
+  const attestations = children.filter(isAttestation);
+  const seen = new Map<string, Descriptor>();
+  for (const d of images) {
+    if (!d.platform || isUnknownPlatform(d.platform))
+      throw new Error(`manifest ${d.digest} has no platform; an index entry needs one`);
+    const key = formatPlatform(d.platform);
+    const other = seen.get(key);
+    if (other && other.digest !== d.digest)
+      throw new Error(`two manifests for ${key}: ${other.digest} and ${d.digest}`);
+    seen.set(key, d);
+  }
+  const unique = [...new Map([...images, ...attestations].map((d) => [d.digest, d])).values()];
+  const mediaType = opts.mediaType ?? MediaType.ociIndex;
+  const index: ImageIndex = { schemaVersion: 2, mediaType, manifests: unique };
+  if (opts.annotations && Object.keys(opts.annotations).length > 0)
+    index.annotations = opts.annotations;
+  return { index, blob: toBlob(mediaType, index) };
+}

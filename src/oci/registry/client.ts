@@ -1,0 +1,470 @@
+import { PassThrough, type Readable } from 'node:stream';
+import { isLoopbackHost } from '../../runtime/net.js';
+import { retry, type RetryOptions } from '../../runtime/retry.js';
+import type { Descriptor } from '../descriptor.js';
+import { sha256Digest, type Digest } from '../digest.js';
+import { type Blob, mediaTypeOfManifest } from '../manifest.js';
+import { MANIFEST_ACCEPT } from '../mediatypes.js';
+import { registryApiHost } from '../reference.js';
+import { Authenticator, parseChallenge, repositoryScope, type Credentials } from './auth.js';
+import { isTemporary, RegistryError, retryAfterOf } from './errors.js';
+import { errorFrom, Transport, type HttpRequest, type HttpResponse } from './http.js';
+
+/** A fresh stream of a blob's bytes, or of [start, end] (inclusive) for a chunk. */
+export type BlobSource = (start?: number, end?: number) => Readable;
+
+export interface PushBlobResult {
+  status: 'existed' | 'mounted' | 'uploaded';
+  /** Bytes of blob content sent. */
+  bytes: number;
+}
+
+export interface RegistryClientOptions {
+  credentials?: Credentials;
+  /** Named in insecure-registries: plain HTTP allowed and TLS not verified. */
+  insecure?: boolean;
+  ca?: string | Buffer;
+  userAgent?: string;
+  retry?: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs' | 'sleep'>;
+  /** Upload blobs larger than this in chunks of this size (PATCH); else one streamed PUT. */
+  chunkSize?: number;
+  onRetry?: (message: string) => void;
+  onBodyBytes?: (n: number) => void;
+}
+
+const TLS_FAILURE = /EPROTO|ERR_SSL|wrong version number|ECONNRESET|certificate|self.signed/i;
+
+/** A Distribution-spec v2 client for one registry. */
+export class RegistryClient {
+  private readonly transport: Transport;
+  private readonly auth: Authenticator;
+  private readonly apiHost: string;
+  private base: string | undefined;
+
+  constructor(
+    readonly registry: string,
+    private readonly opts: RegistryClientOptions = {},
+  ) {
+    this.transport = new Transport({
+      ...(opts.ca ? { ca: opts.ca } : {}),
+      insecureSkipVerify: opts.insecure ?? false,
+      userAgent: opts.userAgent ?? 'gantry',
+      ...(opts.onBodyBytes ? { onBodyBytes: opts.onBodyBytes } : {}),
+    });
+    this.apiHost = registryApiHost(registry);
+    this.auth = new Authenticator(this.transport, registry, opts.credentials);
+  }
+
+  /** Plain HTTP is allowed only for loopback registries (as Docker does) or named insecure ones. */
+  get mayUseHttp(): boolean {
+    const host = this.apiHost.replace(/:\d+$/, '');
+    return this.opts.insecure === true || isLoopbackHost(host);
+  }
+
+  close(): void {
+    this.transport.close();
+  }
+
+  private withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return retry(fn, {
+      attempts: 4,
+      baseDelayMs: 500,
+      maxDelayMs: 15_000,
+      ...this.opts.retry,
+      isRetryable: isTemporary,
+      retryAfterMs: retryAfterOf,
+      onRetry: (err, attempt, delay) =>
+        this.opts.onRetry?.(`${what}: ${(err as Error).message}; retry ${attempt} in ${delay} ms`),
+    });
+  }
+
+  /** GET /v2/: learns the scheme (https, or http where allowed) and the auth challenge. */
+  async ping(): Promise<void> {
+    if (this.base) return;
+    await this.withRetry(`ping ${this.registry}`, async () => {
+      let res: HttpResponse;
+      let base = `https://${this.apiHost}`;
+      try {
+        res = await this.transport.send({ method: 'GET', url: `${base}/v2/`, timeoutMs: 30_000 });
+      } catch (err) {
+        if (!(this.mayUseHttp && err instanceof RegistryError && TLS_FAILURE.test(err.message)))
+          throw this.unreachable(err);
+        base = `http://${this.apiHost}`;
+        try {
+          res = await this.transport.send({ method: 'GET', url: `${base}/v2/`, timeoutMs: 30_000 });
+        } catch (err2) {
+          throw this.unreachable(err2);
+        }
+      }
+      if (res.status === 401)
+        this.auth.setChallenge(parseChallenge(headerOf(res, 'www-authenticate')));
+      else if (res.status !== 200)
+        throw errorFrom(
+          { method: 'GET', url: `${base}/v2/` },
+          res,
+          `${this.registry} does not answer as a registry`,
+        );
+      this.base = base;
+    });
+  }
+
+  private unreachable(err: unknown): unknown {
+    if (err instanceof RegistryError && !err.temporary) {
+      return new RegistryError(
+        err.method,
+        err.url,
+        undefined,
+        [],
+        undefined,
+        err.networkCode,
+        `registry ${this.registry} is unreachable`,
+      );
+    }
+    return err;
+  }
+
+  private url(path: string): string {
+    return `${this.base}${path}`;
+  }
+
+  /** One authenticated request; a 401 refreshes the challenge and token once. */
+  private async request(
+    req: HttpRequest,
+    scopes: readonly string[],
+    ok: readonly number[],
+  ): Promise<HttpResponse> {
+    await this.ping();
+    for (let attempt = 0; ; attempt++) {
+      const authorization = await this.auth.header(scopes);
+      const res = await this.transport.send({
+        ...req,
+        headers: {
+          ...(req.headers ?? {}),
+          ...(authorization ? { Authorization: authorization } : {}),
+        },
+      });
+      if (res.status === 401 && attempt === 0) {
+        const challenge = parseChallenge(headerOf(res, 'www-authenticate'));
+        if (challenge) this.auth.setChallenge(challenge);
+        this.auth.invalidate();
+        continue;
+      }
+      if (ok.includes(res.status)) return res;
+      if (res.status === 401) {
+        throw errorFrom(
+          req,
+          res,
+          this.auth.hasCredentials
+            ? `the credentials for ${this.registry} were rejected`
+            : `${this.registry} needs credentials (username/password inputs, or docker login)`,
+        );
+      }
+      throw errorFrom(req, res);
+    }
+  }
+
+  async blobExists(repository: string, digest: Digest): Promise<boolean> {
+    return this.withRetry(`HEAD blob ${digest}`, async () => {
+      const res = await this.request(
+        { method: 'HEAD', url: this.url(`/v2/${repository}/blobs/${digest}`) },
+        [repositoryScope(repository, 'pull')],
+        [200, 404],
+      );
+      return res.status === 200;
+    });
+  }
+
+  async getBlob(repository: string, digest: Digest): Promise<Buffer> {
+    return this.withRetry(`GET blob ${digest}`, async () => {
+      const res = await this.request(
+        { method: 'GET', url: this.url(`/v2/${repository}/blobs/${digest}`) },
+        [repositoryScope(repository, 'pull')],
+        [200, 307],
+      );
+      if (res.status === 307) {
+        const location = headerOf(res, 'location');
+        const redirected = await this.transport.send({
+          method: 'GET',
+          url: new URL(location ?? '', this.base).toString(),
+        });
+        if (redirected.status !== 200)
+          throw errorFrom({ method: 'GET', url: location ?? '' }, redirected);
+        return checkDigest(redirected.body, digest, 'GET', location ?? '');
+      }
+      return checkDigest(res.body, digest, 'GET', this.url(`/v2/${repository}/blobs/${digest}`));
+    });
+  }
+
+  /** A streaming reader of a blob (for copies between registries); ranges for chunked uploads. */
+  openBlob(repository: string, digest: Digest): BlobSource {
+    return (start, end) => {
+      const out = new PassThrough();
+      const url = this.url(`/v2/${repository}/blobs/${digest}`);
+      void (async () => {
+        await this.ping();
+        const authorization = await this.auth.header([repositoryScope(repository, 'pull')]);
+        const headers: Record<string, string> = {
+          ...(authorization ? { Authorization: authorization } : {}),
+          ...(start !== undefined ? { Range: `bytes=${start}-${end ?? ''}` } : {}),
+        };
+        let res = await this.transport.open({
+          method: 'GET',
+          url: this.url(`/v2/${repository}/blobs/${digest}`),
+          headers,
+        });
+        if (res.statusCode === 307 || res.statusCode === 302) {
+          res.resume();
+          const { Authorization: _, ...rest } = headers;
+          res = await this.transport.open({
+            method: 'GET',
+            url: this.resolve(String(res.headers.location)),
+            headers: rest,
+          });
+        }
+        if (res.statusCode !== 200 && res.statusCode !== 206) {
+          res.resume();
+          throw new RegistryError(
+            'GET',
+            url,
+            res.statusCode,
+            [],
+            undefined,
+            undefined,
+            'blob read failed',
+          );
+        }
+        res.on('error', (err) => out.destroy(err));
+        res.pipe(out);
+      })().catch((err: Error) => out.destroy(err));
+      return out;
+    };
+  }
+
+  /**
+   * Makes a blob exist in repository: already there, mounted from one of `mountFrom` (same
+   * registry), or uploaded — streamed in one PUT, or in chunks when larger than chunkSize.
+   */
+  async pushBlob(
+    repository: string,
+    desc: Pick<Descriptor, 'digest' | 'size'>,
+    source: BlobSource,
+    mountFrom: readonly string[] = [],
+  ): Promise<PushBlobResult> {
+    const push = repositoryScope(repository, 'pull,push');
+    return this.withRetry(`push blob ${desc.digest}`, async () => {
+      if (await this.blobExists(repository, desc.digest)) return { status: 'existed', bytes: 0 };
+      let location: string | undefined;
+      for (const from of mountFrom.filter((r) => r !== repository)) {
+        const res = await this.request(
+          {
+            method: 'POST',
+            url: this.url(
+              `/v2/${repository}/blobs/uploads/?mount=${encodeURIComponent(desc.digest)}&from=${encodeURIComponent(from)}`,
+            ),
+            headers: { 'Content-Length': '0' },
+          },
+          [push, repositoryScope(from, 'pull')],
+          [201, 202],
+        );
+        if (res.status === 201) return { status: 'mounted', bytes: 0 };
+        location = headerOf(res, 'location');
+        break;
+      }
+      if (!location) {
+        const res = await this.request(
+          {
+            method: 'POST',
+            url: this.url(`/v2/${repository}/blobs/uploads/`),
+            headers: { 'Content-Length': '0' },
+          },
+          [push],
+          [202],
+        );
+        location = headerOf(res, 'location');
+      }
+      if (!location)
+        throw new RegistryError(
+          'POST',
+          this.url(`/v2/${repository}/blobs/uploads/`),
+          202,
+          [],
+          undefined,
+          undefined,
+          'upload started without a Location',
+        );
+      const chunk = this.opts.chunkSize;
+      if (chunk && desc.size > chunk) {
+        for (let start = 0; start < desc.size; start += chunk) {
+          const end = Math.min(desc.size, start + chunk) - 1;
+          const res = await this.request(
+            {
+              method: 'PATCH',
+              url: this.resolve(location),
+              headers: {
+                'Content-Type': 'application/octet-stream',
+                'Content-Length': String(end - start + 1),
+                'Content-Range': `${start}-${end}`,
+              },
+              body: () => source(start, end),
+            },
+            [push],
+            [202],
+          );
+          location = headerOf(res, 'location') ?? location;
+        }
+        await this.request(
+          {
+            method: 'PUT',
+            url: withDigest(this.resolve(location), desc.digest),
+            headers: { 'Content-Length': '0' },
+          },
+          [push],
+          [201],
+        );
+      } else {
+        await this.request(
+          {
+            method: 'PUT',
+            url: withDigest(this.resolve(location), desc.digest),
+            headers: {
+              'Content-Type': 'application/octet-stream',
+              'Content-Length': String(desc.size),
+            },
+            body: () => source(),
+          },
+          [push],
+          [201],
+        );
+      }
+      return { status: 'uploaded', bytes: desc.size };
+    });
+  }
+
+  private resolve(location: string): string {
+    return new URL(location, this.base).toString();
+  }
+
+  /** GET a manifest or index by tag or digest; a digest reference is checked against the bytes. */
+  async getManifest(
+    repository: string,
+    reference: string,
+    accept: readonly string[] = MANIFEST_ACCEPT,
+  ): Promise<Blob> {
+    return this.withRetry(`GET manifest ${repository}:${reference}`, async () => {
+      const url = this.url(`/v2/${repository}/manifests/${reference}`);
+      const res = await this.request(
+        { method: 'GET', url, headers: { Accept: accept.join(', ') } },
+        [repositoryScope(repository, 'pull')],
+        [200],
+      );
+      const digest = reference.includes(':')
+        ? checkDigest(res.body, reference as Digest, 'GET', url) && (reference as Digest)
+        : sha256Digest(res.body);
+      return {
+        mediaType: mediaTypeOfManifest(res.body, headerOf(res, 'content-type')),
+        bytes: res.body,
+        digest,
+      };
+    });
+  }
+
+  /** HEAD a manifest: its descriptor, or undefined when the registry does not have it. */
+  async headManifest(
+    repository: string,
+    reference: string,
+    accept: readonly string[] = MANIFEST_ACCEPT,
+  ): Promise<Descriptor | undefined> {
+    return this.withRetry(`HEAD manifest ${repository}:${reference}`, async () => {
+      const res = await this.request(
+        {
+          method: 'HEAD',
+          url: this.url(`/v2/${repository}/manifests/${reference}`),
+          headers: { Accept: accept.join(', ') },
+        },
+        [repositoryScope(repository, 'pull')],
+        [200, 404],
+      );
+      if (res.status === 404) return undefined;
+      const digest = headerOf(res, 'docker-content-digest') as Digest | undefined;
+      const size = Number(headerOf(res, 'content-length'));
+      const mediaType = headerOf(res, 'content-type');
+      if (!digest || !mediaType || !Number.isFinite(size)) {
+        const blob = await this.getManifest(repository, reference, accept);
+        return { mediaType: blob.mediaType, digest: blob.digest, size: blob.bytes.length };
+      }
+      return { mediaType, digest, size };
+    });
+  }
+
+  /** PUT a manifest or index under a tag or its digest. */
+  async putManifest(repository: string, reference: string, blob: Blob): Promise<Digest> {
+    return this.withRetry(`PUT manifest ${repository}:${reference}`, async () => {
+      const url = this.url(`/v2/${repository}/manifests/${reference}`);
+      const res = await this.request(
+        { method: 'PUT', url, headers: { 'Content-Type': blob.mediaType }, body: blob.bytes },
+        [repositoryScope(repository, 'pull,push')],
+        [201, 200],
+      );
+      const answered = headerOf(res, 'docker-content-digest');
+      if (answered && answered !== blob.digest) {
+        throw new RegistryError(
+          'PUT',
+          url,
+          res.status,
+          [],
+          undefined,
+          undefined,
+          `registry stored digest ${answered}, expected ${blob.digest}`,
+        );
+      }
+      return blob.digest;
+    });
+  }
+
+  /** All tags, following Link pagination. */
+  async listTags(repository: string): Promise<string[]> {
+    const tags: string[] = [];
+    await this.ping();
+    let next: string | undefined = this.url(`/v2/${repository}/tags/list?n=1000`);
+    while (next) {
+      const url: string = next;
+      const res = await this.withRetry(`list tags ${repository}`, () =>
+        this.request({ method: 'GET', url }, [repositoryScope(repository, 'pull')], [200, 404]),
+      );
+      if (res.status === 404) return [];
+      tags.push(
+        ...((JSON.parse(res.body.toString('utf8')) as { tags?: string[] | null }).tags ?? []),
+      );
+      const link = /<([^>]+)>;\s*rel="?next"?/.exec(headerOf(res, 'link') ?? '');
+      next = link?.[1] ? this.resolve(link[1]) : undefined;
+    }
+    return tags;
+  }
+}
+
+function headerOf(res: HttpResponse, name: string): string | undefined {
+  const v = res.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function withDigest(location: string, digest: Digest): string {
+  const u = new URL(location);
+  u.searchParams.set('digest', digest);
+  return u.toString();
+}
+
+function checkDigest(body: Buffer, digest: Digest, method: string, url: string): Buffer {
+  const actual = sha256Digest(body);
+  if (digest.startsWith('sha256:') && actual !== digest) {
+    throw new RegistryError(
+      method,
+      url,
+      200,
+      [],
+      undefined,
+      undefined,
+      `content digest ${actual} does not match ${digest}`,
+    );
+  }
+  return body;
+}

@@ -1,0 +1,88 @@
+import { redactUrl } from '../../runtime/redact.js';
+
+/** An error code from the distribution spec's error body: `{"errors":[{"code","message"}]}`. */
+export interface RegistryErrorCode {
+  code: string;
+  message?: string;
+}
+
+/** The spec's codes that mean "try again later". */
+const TEMPORARY_CODES = new Set(['TOOMANYREQUESTS', 'UNAVAILABLE']);
+const TEMPORARY_NETWORK = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+]);
+
+/** A failed registry request: method, redacted URL, status and the registry's own error codes. */
+export class RegistryError extends Error {
+  override readonly name = 'RegistryError';
+  readonly url: string;
+  constructor(
+    readonly method: string,
+    url: string,
+    readonly status: number | undefined,
+    readonly codes: RegistryErrorCode[] = [],
+    readonly retryAfterMs?: number,
+    readonly networkCode?: string,
+    detail?: string,
+  ) {
+    const redacted = redactUrl(url);
+    const what = status !== undefined ? `${status}` : `network error ${networkCode ?? ''}`.trim();
+    const codeText = codes.map((c) => (c.message ? `${c.code}: ${c.message}` : c.code)).join('; ');
+    super(
+      `${method} ${redacted}: ${what}${codeText ? ` (${codeText})` : ''}${detail ? ` — ${detail}` : ''}`,
+    );
+    this.url = redacted;
+  }
+
+  /** 408, 429, 5xx (but 501), the spec's temporary codes, and connection resets. */
+  get temporary(): boolean {
+    if (this.codes.some((c) => TEMPORARY_CODES.has(c.code))) return true;
+    if (this.status === undefined)
+      return this.networkCode !== undefined && TEMPORARY_NETWORK.has(this.networkCode);
+    return (
+      this.status === 408 || this.status === 429 || (this.status >= 500 && this.status !== 501)
+    );
+  }
+
+  hasCode(code: string): boolean {
+    return this.codes.some((c) => c.code === code);
+  }
+}
+
+export function isTemporary(err: unknown): boolean {
+  return err instanceof RegistryError && err.temporary;
+}
+
+export function retryAfterOf(err: unknown): number | undefined {
+  return err instanceof RegistryError ? err.retryAfterMs : undefined;
+}
+
+/** Retry-After as seconds or an HTTP date, in ms. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+export function parseErrorBody(body: Buffer): RegistryErrorCode[] {
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as {
+      errors?: { code?: unknown; message?: unknown }[];
+    };
+    return (parsed.errors ?? [])
+      .filter((e) => typeof e.code === 'string')
+      .map((e) => ({
+        code: e.code as string,
+        ...(typeof e.message === 'string' ? { message: e.message } : {}),
+      }));
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,126 @@
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { Readable } from 'node:stream';
+import { RegistryError, parseErrorBody, parseRetryAfter } from './errors.js';
+
+export interface HttpRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** A buffer, or a factory for a fresh stream (a retry needs a new one). */
+  body?: Buffer | (() => Readable);
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface TransportOptions {
+  /** Extra CA certificates (PEM) for TLS. NODE_EXTRA_CA_CERTS also applies. */
+  ca?: string | Buffer;
+  /** Skip TLS verification (only for registries the user named insecure). */
+  insecureSkipVerify?: boolean;
+  userAgent?: string;
+  /** Called with the byte count of every request body sent. */
+  onBodyBytes?: (n: number) => void;
+}
+
+/** keep-alive HTTP(S) with streamed bodies; one per registry client. */
+export class Transport {
+  private readonly http = new HttpAgent({ keepAlive: true, maxSockets: 16 });
+  private readonly https: HttpsAgent;
+
+  constructor(private readonly opts: TransportOptions = {}) {
+    this.https = new HttpsAgent({
+      keepAlive: true,
+      maxSockets: 16,
+      ...(opts.ca ? { ca: opts.ca } : {}),
+      rejectUnauthorized: !opts.insecureSkipVerify,
+    });
+  }
+
+  /** Sends a request and buffers the response (manifests, tokens, errors: all small). */
+  async send(req: HttpRequest): Promise<HttpResponse> {
+    const res = await this.open(req);
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    return { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) };
+  }
+
+  /** Sends a request and hands back the response stream (blob downloads). */
+  open(req: HttpRequest): Promise<IncomingMessage> {
+    const url = new URL(req.url);
+    const isHttps = url.protocol === 'https:';
+    const headers: Record<string, string> = {
+      'User-Agent': this.opts.userAgent ?? 'gantry',
+      ...(req.headers ?? {}),
+    };
+    if (Buffer.isBuffer(req.body)) headers['Content-Length'] = String(req.body.length);
+    return new Promise((resolve, reject) => {
+      const r = (isHttps ? httpsRequest : httpRequest)(
+        url,
+        {
+          method: req.method,
+          headers,
+          agent: isHttps ? this.https : this.http,
+          timeout: req.timeoutMs ?? 120_000,
+        },
+        resolve,
+      );
+      r.on('timeout', () =>
+        r.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
+      );
+      r.on('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          new RegistryError(
+            req.method,
+            req.url,
+            undefined,
+            [],
+            undefined,
+            err.code ?? 'ECONNRESET',
+            err.message,
+          ),
+        ),
+      );
+      const body = req.body;
+      if (body === undefined) r.end();
+      else if (Buffer.isBuffer(body)) {
+        this.opts.onBodyBytes?.(body.length);
+        r.end(body);
+      } else {
+        const stream = body();
+        stream.on('data', (c: Buffer) => this.opts.onBodyBytes?.(c.length));
+        stream.on('error', (err) => r.destroy(err));
+        stream.pipe(r);
+      }
+    });
+  }
+
+  close(): void {
+    this.http.destroy();
+    this.https.destroy();
+  }
+}
+
+/** Turns a non-2xx response into a RegistryError with the registry's codes and Retry-After. */
+export function errorFrom(req: HttpRequest, res: HttpResponse, detail?: string): RegistryError {
+  const retryAfter = res.headers['retry-after'];
+  return new RegistryError(
+    req.method,
+    req.url,
+    res.status,
+    parseErrorBody(res.body),
+    parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
+    undefined,
+    detail,
+  );
+}

@@ -1,0 +1,114 @@
+import type { Descriptor } from '../oci/descriptor.js';
+import type { Digest } from '../oci/digest.js';
+import { buildIndex } from '../oci/index.js';
+import type { Blob, ImageConfig, ImageIndex, ImageManifest } from '../oci/manifest.js';
+import { isIndexMediaType, MediaType } from '../oci/mediatypes.js';
+import type { Platform } from '../oci/platform.js';
+import type { Reference } from '../oci/reference.js';
+import type { RegistryClient } from '../oci/registry/client.js';
+import type { BlobToPush, ManifestToPush } from './publish.js';
+
+/** A source image resolved: what goes in the index, and the manifests that must exist beside it. */
+export interface ResolvedSource {
+  reference: Reference;
+  children: Descriptor[];
+  manifests: SourceManifest[];
+}
+
+/** A manifest found in a source repository, with the blobs it references. */
+export interface SourceManifest {
+  client: RegistryClient;
+  repository: string;
+  manifest: Blob;
+  blobs: Descriptor[];
+}
+
+function platformOf(config: ImageConfig): Platform {
+  const p: Platform = { os: config.os, architecture: config.architecture };
+  if (config.variant) p.variant = config.variant;
+  if (config['os.version']) p['os.version'] = config['os.version'];
+  return p;
+}
+
+async function readImage(
+  client: RegistryClient,
+  repository: string,
+  manifest: Blob,
+): Promise<SourceManifest> {
+  const m = JSON.parse(manifest.bytes.toString('utf8')) as ImageManifest;
+  // foreign layers (with urls) are not stored in registries; do not copy them
+  const blobs = [
+    m.config,
+    ...m.layers.filter((l) => !l.urls?.length && l.mediaType !== MediaType.dockerForeignLayer),
+  ];
+  return { client, repository, manifest, blobs };
+}
+
+/**
+ * Resolves an `image@digest` source: an image manifest becomes one child with the platform of
+ * its config; an index contributes all its children (attestations included), in its order.
+ */
+export async function resolveSource(
+  client: RegistryClient,
+  reference: Reference & { digest: Digest },
+): Promise<ResolvedSource> {
+  const repo = reference.repository;
+  const top = await client.getManifest(repo, reference.digest);
+  if (isIndexMediaType(top.mediaType)) {
+    const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
+    const manifests: SourceManifest[] = [];
+    for (const child of index.manifests) {
+      if (isIndexMediaType(child.mediaType))
+        throw new Error(
+          `${reference.repository}@${reference.digest} nests an index (${child.digest}); merge takes images or flat indexes`,
+        );
+      manifests.push(await readImage(client, repo, await client.getManifest(repo, child.digest)));
+    }
+    return { reference, children: index.manifests, manifests };
+  }
+  const image = await readImage(client, repo, top);
+  const m = JSON.parse(top.bytes.toString('utf8')) as ImageManifest;
+  const config = JSON.parse(
+    (await client.getBlob(repo, m.config.digest)).toString('utf8'),
+  ) as ImageConfig;
+  if (!config.os || !config.architecture)
+    throw new Error(
+      `${reference.repository}@${reference.digest}: image config has no os/architecture`,
+    );
+  const child: Descriptor = {
+    mediaType: top.mediaType,
+    digest: top.digest,
+    size: top.bytes.length,
+    platform: platformOf(config),
+  };
+  return { reference, children: [child], manifests: [image] };
+}
+
+/** One index over all sources' children, in source order; Docker list only when all are Docker and unannotated. */
+export function mergeIndex(
+  sources: readonly ResolvedSource[],
+  annotations: Record<string, string>,
+): { index: ImageIndex; blob: Blob } {
+  const children = sources.flatMap((s) => s.children);
+  const allDocker = children.every((c) => c.mediaType === MediaType.dockerManifest);
+  const mediaType =
+    allDocker && Object.keys(annotations).length === 0
+      ? MediaType.dockerManifestList
+      : MediaType.ociIndex;
+  return buildIndex(children, { annotations, mediaType });
+}
+
+/** What to push into a target repository so every child exists there: mounts within a registry, streamed copies across. */
+export function copyPlan(
+  manifests: readonly SourceManifest[],
+  targetRegistry: string,
+): ManifestToPush[] {
+  return manifests.map((m) => ({
+    manifest: m.manifest,
+    blobs: m.blobs.map((b): BlobToPush => ({
+      descriptor: b,
+      source: m.client.openBlob(m.repository, b.digest),
+      ...(m.client.registry === targetRegistry ? { mountFrom: [m.repository] } : {}),
+    })),
+  }));
+}

@@ -1,0 +1,74 @@
+import { Readable } from 'node:stream';
+import { mapLimit } from '../runtime/concurrency.js';
+import type { Descriptor } from '../oci/descriptor.js';
+import type { Digest } from '../oci/digest.js';
+import type { Blob } from '../oci/manifest.js';
+import type { BlobSource } from '../oci/registry/client.js';
+import type { Target } from './target.js';
+
+/** A blob to publish: its descriptor and how to read it. */
+export interface BlobToPush {
+  descriptor: Pick<Descriptor, 'digest' | 'size'>;
+  source: BlobSource;
+  /** Repositories of the same registry it may be mounted from. */
+  mountFrom?: readonly string[];
+}
+
+/** One image manifest and everything it points at. */
+export interface ManifestToPush {
+  manifest: Blob;
+  blobs: BlobToPush[];
+}
+
+export interface PublishStats {
+  blobsUploaded: number;
+  blobsMounted: number;
+  blobsExisting: number;
+  bytesUploaded: number;
+  manifests: number;
+}
+
+export function bufferSource(bytes: Buffer): BlobSource {
+  return (start, end) =>
+    Readable.from([bytes.subarray(start ?? 0, end === undefined ? undefined : end + 1)]);
+}
+
+/**
+ * Publishes in the only order that never shows half an image: every blob, then the platform
+ * manifests by digest, then the index by digest, and only then the tags.
+ */
+export async function publish(
+  target: Target,
+  manifests: readonly ManifestToPush[],
+  top: Blob,
+  tags: readonly string[],
+  opts: { concurrency?: number } = {},
+): Promise<PublishStats> {
+  const stats: PublishStats = {
+    blobsUploaded: 0,
+    blobsMounted: 0,
+    blobsExisting: 0,
+    bytesUploaded: 0,
+    manifests: 0,
+  };
+  const blobs = new Map<Digest, BlobToPush>();
+  for (const m of manifests) for (const b of m.blobs) blobs.set(b.descriptor.digest, b);
+  await mapLimit([...blobs.values()], opts.concurrency ?? 4, async (b) => {
+    const r = await target.putBlob(b.descriptor, b.source, b.mountFrom ?? []);
+    if (r.status === 'uploaded') stats.blobsUploaded++;
+    else if (r.status === 'mounted') stats.blobsMounted++;
+    else stats.blobsExisting++;
+    stats.bytesUploaded += r.bytes;
+  });
+  const seen = new Set<Digest>();
+  for (const m of manifests) {
+    if (m.manifest.digest === top.digest || seen.has(m.manifest.digest)) continue;
+    seen.add(m.manifest.digest);
+    await target.putManifest(m.manifest);
+    stats.manifests++;
+  }
+  await target.putManifest(top);
+  stats.manifests++;
+  for (const tag of tags) await target.putManifest(top, tag);
+  return stats;
+}

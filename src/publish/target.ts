@@ -1,0 +1,67 @@
+import type { Descriptor } from '../oci/descriptor.js';
+import type { Digest } from '../oci/digest.js';
+import { OciLayout } from '../oci/layout.js';
+import type { Blob } from '../oci/manifest.js';
+import type { BlobSource, PushBlobResult, RegistryClient } from '../oci/registry/client.js';
+
+/** Where images go: a registry repository or an OCI layout. One interface, two sinks. */
+export interface Target {
+  /** For logs and outputs: `registry/repository` or `oci:<dir>`. */
+  readonly name: string;
+  putBlob(
+    desc: Pick<Descriptor, 'digest' | 'size'>,
+    source: BlobSource,
+    mountFrom?: readonly string[],
+  ): Promise<PushBlobResult>;
+  hasManifest(digest: Digest): Promise<boolean>;
+  /** Stores a manifest or index by digest, or under a tag. */
+  putManifest(blob: Blob, tag?: string): Promise<void>;
+}
+
+export class RegistryTarget implements Target {
+  readonly name: string;
+  constructor(
+    readonly client: RegistryClient,
+    readonly repository: string,
+  ) {
+    this.name = `${client.registry}/${repository}`;
+  }
+  putBlob(
+    desc: Pick<Descriptor, 'digest' | 'size'>,
+    source: BlobSource,
+    mountFrom: readonly string[] = [],
+  ): Promise<PushBlobResult> {
+    return this.client.pushBlob(this.repository, desc, source, mountFrom);
+  }
+  async hasManifest(digest: Digest): Promise<boolean> {
+    return (await this.client.headManifest(this.repository, digest)) !== undefined;
+  }
+  async putManifest(blob: Blob, tag?: string): Promise<void> {
+    await this.client.putManifest(this.repository, tag ?? blob.digest, blob);
+  }
+}
+
+export class LayoutTarget implements Target {
+  readonly name: string;
+  constructor(readonly layout: OciLayout) {
+    this.name = `oci:${layout.dir}`;
+  }
+  async putBlob(
+    desc: Pick<Descriptor, 'digest' | 'size'>,
+    source: BlobSource,
+  ): Promise<PushBlobResult> {
+    const written = await this.layout.writeBlob(desc, source);
+    return written ? { status: 'uploaded', bytes: desc.size } : { status: 'existed', bytes: 0 };
+  }
+  hasManifest(digest: Digest): Promise<boolean> {
+    return this.layout.hasBlob(digest);
+  }
+  async putManifest(blob: Blob, tag?: string): Promise<void> {
+    await this.layout.writeBlob({ digest: blob.digest, size: blob.bytes.length }, blob.bytes);
+    if (tag)
+      await this.layout.addToIndex(
+        { mediaType: blob.mediaType, digest: blob.digest, size: blob.bytes.length },
+        tag,
+      );
+  }
+}
