@@ -28703,6 +28703,7 @@ class RegistryError extends Error {
     codes;
     retryAfterMs;
     networkCode;
+    detail;
     name = 'RegistryError';
     url;
     constructor(method, url, status, codes = [], retryAfterMs, networkCode, detail) {
@@ -28715,6 +28716,7 @@ class RegistryError extends Error {
         this.codes = codes;
         this.retryAfterMs = retryAfterMs;
         this.networkCode = networkCode;
+        this.detail = detail;
         this.url = redacted;
     }
     /** 408, 429, 5xx (but 501), the spec's temporary codes, and connection resets. */
@@ -28940,7 +28942,8 @@ class Authenticator {
 
 
 
-const TLS_FAILURE = /EPROTO|ERR_SSL|wrong version number|ECONNRESET|certificate|self.signed/i;
+/** The server does not speak TLS (a plain HTTP registry); a certificate failure is not this. */
+const NOT_TLS = /EPROTO|wrong version number|ECONNRESET|packet length too long/i;
 /** A Distribution-spec v2 client for one registry. */
 class RegistryClient {
     registry;
@@ -28991,7 +28994,9 @@ class RegistryClient {
                 res = await this.transport.send({ method: 'GET', url: `${base}/v2/`, timeoutMs: 30_000 });
             }
             catch (err) {
-                if (!(this.mayUseHttp && err instanceof RegistryError && TLS_FAILURE.test(err.message)))
+                if (!(this.mayUseHttp &&
+                    err instanceof RegistryError &&
+                    NOT_TLS.test(`${err.networkCode ?? ''} ${err.message}`)))
                     throw this.unreachable(err);
                 base = `http://${this.apiHost}`;
                 try {
@@ -29009,17 +29014,24 @@ class RegistryClient {
         });
     }
     unreachable(err) {
-        if (err instanceof RegistryError && !err.temporary) {
-            return new RegistryError(err.method, err.url, undefined, [], undefined, err.networkCode, `registry ${this.registry} is unreachable`);
-        }
-        return err;
+        if (!(err instanceof RegistryError) || err.temporary)
+            return err;
+        const untrusted = /CERT|SIGNATURE|SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.networkCode ?? '');
+        const detail = untrusted
+            ? `the TLS certificate of ${this.registry} is not trusted (${err.detail ?? err.networkCode}): trust its CA with NODE_EXTRA_CA_CERTS, or list it in insecure-registries`
+            : `registry ${this.registry} is unreachable`;
+        return new RegistryError(err.method, err.url, undefined, [], undefined, err.networkCode, detail);
     }
+    /** Absolute once pinged; a relative path is made absolute by request(). */
     url(path) {
-        return `${this.base}${path}`;
+        return `${this.base ?? ''}${path}`;
     }
     /** One authenticated request; a 401 refreshes the challenge and token once. */
-    async request(req, scopes, ok) {
+    async request(relative, scopes, ok) {
         await this.ping();
+        const req = relative.url.startsWith('/')
+            ? { ...relative, url: `${this.base}${relative.url}` }
+            : relative;
         for (let attempt = 0;; attempt++) {
             const authorization = await this.auth.header(scopes);
             const res = await this.transport.send({

@@ -29,7 +29,7 @@ export class RegistryError extends Error {
     readonly codes: RegistryErrorCode[] = [],
     readonly retryAfterMs?: number,
     readonly networkCode?: string,
-    detail?: string,
+    readonly detail?: string,
   ) {
     const redacted = redactUrl(url);
     const what = status !== undefined ? `${status}` : `network error ${networkCode ?? ''}`.trim();

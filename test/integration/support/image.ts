@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import { createReadStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Descriptor } from '../../../src/oci/descriptor.js';
+import { sha256Digest } from '../../../src/oci/digest.js';
+import { type Blob, toBlob, type ImageConfig } from '../../../src/oci/manifest.js';
+import { MediaType } from '../../../src/oci/mediatypes.js';
+import type { Platform } from '../../../src/oci/platform.js';
+import { bufferSource, type ManifestToPush } from '../../../src/publish/publish.js';
+
+export interface TestImage extends ManifestToPush {
+  platform: Platform;
+  config: Blob;
+  descriptor: Descriptor;
+}
+
+/** A small real image: one gzipped tar layer made by GNU tar (or several), config and OCI manifest. */
+export function makeImage(
+  dir: string,
+  platform: Platform,
+  files: Record<string, Buffer | string>[],
+): TestImage {
+  const layers: { descriptor: Descriptor; path: string; diffId: string }[] = [];
+  files.forEach((layerFiles, i) => {
+    const root = join(dir, `rootfs-${i}`);
+    mkdirSync(root, { recursive: true });
+    for (const [name, content] of Object.entries(layerFiles))
+      writeFileSync(join(root, name), content);
+    const tar = join(dir, `layer-${i}.tar`);
+    execFileSync('tar', [
+      '--sort=name',
+      '--mtime=@0',
+      '--owner=0',
+      '--group=0',
+      '--numeric-owner',
+      '-cf',
+      tar,
+      '-C',
+      root,
+      '.',
+    ]);
+    execFileSync('sh', ['-c', `gzip -n -1 -c "${tar}" > "${tar}.gz"`]);
+    const gz = `${tar}.gz`;
+    layers.push({
+      path: gz,
+      diffId: sha256Digest(readFileSync(tar)),
+      descriptor: {
+        mediaType: MediaType.ociLayerTarGzip,
+        digest: sha256Digest(readFileSync(gz)),
+        size: statSync(gz).size,
+      },
+    });
+  });
+  const imageConfig: ImageConfig = {
+    architecture: platform.architecture,
+    os: platform.os,
+    ...(platform.variant ? { variant: platform.variant } : {}),
+    config: { Cmd: ['/hello'] },
+    rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId as `sha256:${string}`) },
+  };
+  const config = toBlob(MediaType.ociConfig, imageConfig);
+  const manifest = toBlob(MediaType.ociManifest, {
+    schemaVersion: 2,
+    mediaType: MediaType.ociManifest,
+    config: { mediaType: config.mediaType, digest: config.digest, size: config.bytes.length },
+    layers: layers.map((l) => l.descriptor),
+  });
+  return {
+    platform,
+    config,
+    manifest,
+    descriptor: {
+      mediaType: manifest.mediaType,
+      digest: manifest.digest,
+      size: manifest.bytes.length,
+      platform,
+    },
+    blobs: [
+      {
+        descriptor: { digest: config.digest, size: config.bytes.length },
+        source: bufferSource(config.bytes),
+      },
+      ...layers.map((l) => ({
+        descriptor: l.descriptor,
+        source: (start?: number, end?: number) =>
+          createReadStream(l.path, {
+            ...(start !== undefined ? { start } : {}),
+            ...(end !== undefined ? { end } : {}),
+          }),
+      })),
+    ],
+  };
+}
