@@ -28705,6 +28705,8 @@ class RegistryError extends Error {
     networkCode;
     detail;
     name = 'RegistryError';
+    /** Its message is complete: no stack trace is shown for it. */
+    expected = true;
     url;
     constructor(method, url, status, codes = [], retryAfterMs, networkCode, detail) {
         const redacted = redactUrl(url);
@@ -30122,9 +30124,8 @@ const POST_MARKER = 'gantry-is-post';
 
 /** The one place that turns an error into the step's failure message. */
 function failureMessage(err) {
-    if (err instanceof errors/* ValidationError */.yI || err instanceof errors/* UserError */.yo || err instanceof ExecError) {
+    if ((0,errors/* isExpectedError */.BI)(err) || err instanceof ExecError)
         return err.message;
-    }
     if (err instanceof Error) {
         lib_core/* debug */.Yz(err.stack ?? err.message);
         return err.message;
@@ -30167,6 +30168,7 @@ async function runAction(main, post) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BI: () => (/* binding */ isExpectedError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   yI: () => (/* binding */ ValidationError),
 /* harmony export */   yo: () => (/* binding */ UserError)
@@ -30192,6 +30194,15 @@ class ValidationError extends Error {
 /** A failure the user can act on, reported as one line (no stack trace). */
 class UserError extends Error {
     name = 'UserError';
+}
+/**
+ * Errors whose message says everything the user needs (no stack trace, even in debug):
+ * ours, and any error that declares `expected = true` (registry errors do).
+ */
+function isExpectedError(err) {
+    return (err instanceof ValidationError ||
+        err instanceof UserError ||
+        err?.expected === true);
 }
 function errorMessage(err) {
     if (err instanceof Error)

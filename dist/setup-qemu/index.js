@@ -33310,9 +33310,8 @@ const POST_MARKER = 'gantry-is-post';
 
 /** The one place that turns an error into the step's failure message. */
 function failureMessage(err) {
-    if (err instanceof errors/* ValidationError */.yI || err instanceof errors/* UserError */.yo || err instanceof exec/* ExecError */.cI) {
+    if ((0,errors/* isExpectedError */.BI)(err) || err instanceof exec/* ExecError */.cI)
         return err.message;
-    }
     if (err instanceof Error) {
         lib_core/* debug */.Yz(err.stack ?? err.message);
         return err.message;
@@ -33355,6 +33354,7 @@ async function runAction(main, post) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   BI: () => (/* binding */ isExpectedError),
 /* harmony export */   gJ: () => (/* binding */ errorMessage),
 /* harmony export */   yI: () => (/* binding */ ValidationError),
 /* harmony export */   yo: () => (/* binding */ UserError)
@@ -33380,6 +33380,15 @@ class ValidationError extends Error {
 /** A failure the user can act on, reported as one line (no stack trace). */
 class UserError extends Error {
     name = 'UserError';
+}
+/**
+ * Errors whose message says everything the user needs (no stack trace, even in debug):
+ * ours, and any error that declares `expected = true` (registry errors do).
+ */
+function isExpectedError(err) {
+    return (err instanceof ValidationError ||
+        err instanceof UserError ||
+        err?.expected === true);
 }
 function errorMessage(err) {
     if (err instanceof Error)

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { errorMessage, UserError, ValidationError } from './errors.js';
+import { errorMessage, isExpectedError } from './errors.js';
 import { ExecError } from './exec.js';
 import { POST_MARKER } from './state.js';
 
@@ -7,9 +7,7 @@ export type Step = () => Promise<void>;
 
 /** The one place that turns an error into the step's failure message. */
 export function failureMessage(err: unknown): string {
-  if (err instanceof ValidationError || err instanceof UserError || err instanceof ExecError) {
-    return err.message;
-  }
+  if (isExpectedError(err) || err instanceof ExecError) return (err as Error).message;
   if (err instanceof Error) {
     core.debug(err.stack ?? err.message);
     return err.message;

@@ -21,6 +21,18 @@ export class UserError extends Error {
   override readonly name = 'UserError';
 }
 
+/**
+ * Errors whose message says everything the user needs (no stack trace, even in debug):
+ * ours, and any error that declares `expected = true` (registry errors do).
+ */
+export function isExpectedError(err: unknown): boolean {
+  return (
+    err instanceof ValidationError ||
+    err instanceof UserError ||
+    (err as { expected?: unknown })?.expected === true
+  );
+}
+
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);

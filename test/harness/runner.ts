@@ -26,6 +26,8 @@ export interface StepResult {
   commands: WorkflowCommand[];
   errors: string[];
   warnings: string[];
+  /** stdout and stderr as the runner shows them: secrets from add-mask replaced by ***. */
+  log: string;
 }
 
 export interface ActionRun extends StepResult {
@@ -283,6 +285,7 @@ export class Job {
     );
     const read = (p: string) => readFile(p, 'utf8');
     const commands = parseWorkflowCommands(stdout);
+    const log = maskedLog(stdout + stderr, commands);
     return {
       exitCode,
       outcome: exitCode === 0 ? 'success' : 'failure',
@@ -296,6 +299,7 @@ export class Job {
       commands,
       errors: commands.filter((c) => c.command === 'error').map((c) => c.message),
       warnings: commands.filter((c) => c.command === 'warning').map((c) => c.message),
+      log,
     };
   }
 
@@ -517,6 +521,7 @@ export class Job {
       commands: all.flatMap((r) => r.commands),
       errors: all.flatMap((r) => r.errors),
       warnings: all.flatMap((r) => r.warnings),
+      log: all.map((r) => r.log).join(''),
       summary: all.map((r) => r.summary).join(''),
       steps: inner,
     };
@@ -535,6 +540,19 @@ export class Job {
   }
 }
 
+/** The runner consumes add-mask commands and prints *** wherever a masked value appears. */
+export function maskedLog(output: string, commands: readonly WorkflowCommand[]): string {
+  const secrets = commands
+    .filter((c) => c.command === 'add-mask' && c.message !== '')
+    .map((c) => c.message)
+    .sort((a, b) => b.length - a.length);
+  return output
+    .split('\n')
+    .filter((line) => !line.startsWith('::add-mask::'))
+    .map((line) => secrets.reduce((l, secret) => l.split(secret).join('***'), line))
+    .join('\n');
+}
+
 function emptyResult(outcome: StepResult['outcome']): StepResult {
   return {
     exitCode: 0,
@@ -549,6 +567,7 @@ function emptyResult(outcome: StepResult['outcome']): StepResult {
     commands: [],
     errors: [],
     warnings: [],
+    log: '',
   };
 }
 

@@ -21,6 +21,8 @@ const TEMPORARY_NETWORK = new Set([
 /** A failed registry request: method, redacted URL, status and the registry's own error codes. */
 export class RegistryError extends Error {
   override readonly name = 'RegistryError';
+  /** Its message is complete: no stack trace is shown for it. */
+  readonly expected = true;
   readonly url: string;
   constructor(
     readonly method: string,

@@ -25,6 +25,8 @@ describe('harness: node actions', () => {
       expect(main.state.seen).toBe('{"greeting":"hello"}');
       expect(main.summary).toContain('<h1>echo-node</h1>');
       expect(main.warnings).toEqual(['a warning, with: punctuation']);
+      expect(main.log).toContain('token-prefix ***');
+      expect(main.log).not.toContain('ghs_');
       expect(main.commands.find((c) => c.command === 'warning')?.properties).toMatchObject({
         file: 'Dockerfile',
         line: '3',
