@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Digest } from '../../src/oci/digest.js';
@@ -146,6 +146,25 @@ describe('merge', () => {
     expect(clash.errors).toEqual([
       `sources: two manifests for linux/amd64: ${amd64.manifest.digest} and ${amd64b.manifest.digest}`,
     ]);
+  });
+});
+
+describe('merge credentials', () => {
+  it('reads them from a docker config as docker/login-action writes it', async () => {
+    const h = registry.host;
+    const dockerConfig = mkdtempSync(join(work, 'docker-'));
+    writeFileSync(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({ auths: { [h]: { auth: Buffer.from(CREDS).toString('base64') } } }),
+    );
+    const { job, main } = await runAction(ACTION, {
+      with: { sources: `${h}/app@${amd64.manifest.digest}`, tags: `${h}/app:from-docker-config` },
+      env: { DOCKER_CONFIG: dockerConfig },
+    });
+    await job.cleanup();
+    expect(main.errors).toEqual([]);
+    expect(main.exitCode).toBe(0);
+    expect(main.log).not.toContain(USER.password);
   });
 });
 
