@@ -1,0 +1,42 @@
+import { readFileSync } from 'node:fs';
+
+/** What a workflow run tells about the commit being built, from GITHUB_* and the event payload. */
+export interface GitContext {
+  eventName: string;
+  ref: string;
+  /** The commit the image is of: the PR head for pull requests (not the merge commit). */
+  sha: string;
+  prNumber?: number;
+  repository: string;
+  serverUrl: string;
+  defaultBranch?: string;
+}
+
+interface Payload {
+  pull_request?: { number?: number; head?: { sha?: string } };
+  repository?: { default_branch?: string; full_name?: string };
+}
+
+export function readEventPayload(path: string | undefined): Payload {
+  if (!path) return {};
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Payload;
+  } catch {
+    return {};
+  }
+}
+
+export function gitContextFromEnv(env: NodeJS.ProcessEnv = process.env): GitContext {
+  const payload = readEventPayload(env.GITHUB_EVENT_PATH);
+  const pr = payload.pull_request;
+  const ctx: GitContext = {
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    ref: env.GITHUB_REF ?? '',
+    sha: pr?.head?.sha ?? env.GITHUB_SHA ?? '',
+    repository: env.GITHUB_REPOSITORY ?? payload.repository?.full_name ?? '',
+    serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+  };
+  if (pr?.number !== undefined) ctx.prNumber = pr.number;
+  if (payload.repository?.default_branch) ctx.defaultBranch = payload.repository.default_branch;
+  return ctx;
+}
