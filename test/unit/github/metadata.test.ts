@@ -43,12 +43,11 @@ describe('tags from the git context', () => {
       GITHUB_REPOSITORY: 'acme/api',
     });
     const meta = deriveMetadata(ctx, CREATED);
-    expect(meta.tags).toEqual(
-      [
-        `pr-${payload.pull_request.head.sha ? payload.number : ''}`.replace(/pr-$/, 'pr-0'),
-        `sha-${payload.pull_request.head.sha.slice(0, 7)}`,
-      ].map((t) => (t.startsWith('pr-') ? `pr-${payload.number}` : t)),
-    );
+    expect(meta.tags).toEqual([
+      `pr-${payload.number}`,
+      `sha-${payload.pull_request.head.sha.slice(0, 7)}`,
+    ]);
+    expect(payload.pull_request.head.sha).not.toBe('f'.repeat(40));
     expect(meta.labels['org.opencontainers.image.revision']).toBe(payload.pull_request.head.sha);
   });
 
