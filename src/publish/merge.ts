@@ -98,17 +98,15 @@ export function mergeIndex(
   return buildIndex(children, { annotations, mediaType });
 }
 
-/** What to push into a target repository so every child exists there: mounts within a registry, streamed copies across. */
-export function copyPlan(
-  manifests: readonly SourceManifest[],
-  targetRegistry: string,
-): ManifestToPush[] {
+/** What to push so every child exists in the target: mounted within a registry, streamed across. */
+export function copyPlan(manifests: readonly SourceManifest[]): ManifestToPush[] {
   return manifests.map((m) => ({
     manifest: m.manifest,
     blobs: m.blobs.map((b): BlobToPush => ({
       descriptor: b,
       source: m.client.openBlob(m.repository, b.digest),
-      ...(m.client.registry === targetRegistry ? { mountFrom: [m.repository] } : {}),
+      mountFrom: [m.repository],
+      mountRegistry: m.client.registry,
     })),
   }));
 }

@@ -10,8 +10,9 @@ import type { Target } from './target.js';
 export interface BlobToPush {
   descriptor: Pick<Descriptor, 'digest' | 'size'>;
   source: BlobSource;
-  /** Repositories of the same registry it may be mounted from. */
+  /** Repositories it may be mounted from, on `mountRegistry` (any target registry when unset). */
   mountFrom?: readonly string[];
+  mountRegistry?: string;
 }
 
 /** One image manifest and everything it points at. */
@@ -54,7 +55,7 @@ export async function publish(
   const blobs = new Map<Digest, BlobToPush>();
   for (const m of manifests) for (const b of m.blobs) blobs.set(b.descriptor.digest, b);
   await mapLimit([...blobs.values()], opts.concurrency ?? 4, async (b) => {
-    const r = await target.putBlob(b.descriptor, b.source, b.mountFrom ?? []);
+    const r = await target.putBlob(b.descriptor, b.source, b.mountFrom ?? [], b.mountRegistry);
     if (r.status === 'uploaded') stats.blobsUploaded++;
     else if (r.status === 'mounted') stats.blobsMounted++;
     else stats.blobsExisting++;

@@ -12,6 +12,7 @@ export interface Target {
     desc: Pick<Descriptor, 'digest' | 'size'>,
     source: BlobSource,
     mountFrom?: readonly string[],
+    mountRegistry?: string,
   ): Promise<PushBlobResult>;
   hasManifest(digest: Digest): Promise<boolean>;
   /** Stores a manifest or index by digest, or under a tag. */
@@ -30,8 +31,11 @@ export class RegistryTarget implements Target {
     desc: Pick<Descriptor, 'digest' | 'size'>,
     source: BlobSource,
     mountFrom: readonly string[] = [],
+    mountRegistry?: string,
   ): Promise<PushBlobResult> {
-    return this.client.pushBlob(this.repository, desc, source, mountFrom);
+    // a mount names a repository of the same registry; from elsewhere the blob is streamed
+    const sameRegistry = mountRegistry === undefined || mountRegistry === this.client.registry;
+    return this.client.pushBlob(this.repository, desc, source, sameRegistry ? mountFrom : []);
   }
   async hasManifest(digest: Digest): Promise<boolean> {
     return (await this.client.headManifest(this.repository, digest)) !== undefined;

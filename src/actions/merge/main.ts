@@ -51,7 +51,7 @@ export async function main(): Promise<void> {
         for (const m of sources.flatMap((s) => s.manifests)) {
           if (!(await target.hasManifest(m.manifest.digest))) needed.push(m);
         }
-        const stats = await publish(target, copyPlan(needed, repo.registry), blob, repo.tags);
+        const stats = await publish(target, copyPlan(needed), blob, repo.tags);
         Object.assign(attrs, {
           repository: name,
           tags: repo.tags,
