@@ -29544,14 +29544,15 @@ function mergeIndex(sources, annotations) {
         : MediaType.ociIndex;
     return buildIndex(children, { annotations, mediaType });
 }
-/** What to push into a target repository so every child exists there: mounts within a registry, streamed copies across. */
-function copyPlan(manifests, targetRegistry) {
+/** What to push so every child exists in the target: mounted within a registry, streamed across. */
+function copyPlan(manifests) {
     return manifests.map((m) => ({
         manifest: m.manifest,
         blobs: m.blobs.map((b) => ({
             descriptor: b,
             source: m.client.openBlob(m.repository, b.digest),
-            ...(m.client.registry === targetRegistry ? { mountFrom: [m.repository] } : {}),
+            mountFrom: [m.repository],
+            mountRegistry: m.client.registry,
         })),
     }));
 }
@@ -29594,7 +29595,7 @@ async function publish(target, manifests, top, tags, opts = {}) {
         for (const b of m.blobs)
             blobs.set(b.descriptor.digest, b);
     await mapLimit([...blobs.values()], opts.concurrency ?? 4, async (b) => {
-        const r = await target.putBlob(b.descriptor, b.source, b.mountFrom ?? []);
+        const r = await target.putBlob(b.descriptor, b.source, b.mountFrom ?? [], b.mountRegistry);
         if (r.status === 'uploaded')
             stats.blobsUploaded++;
         else if (r.status === 'mounted')
@@ -29628,8 +29629,10 @@ class RegistryTarget {
         this.repository = repository;
         this.name = `${client.registry}/${repository}`;
     }
-    putBlob(desc, source, mountFrom = []) {
-        return this.client.pushBlob(this.repository, desc, source, mountFrom);
+    putBlob(desc, source, mountFrom = [], mountRegistry) {
+        // a mount names a repository of the same registry; from elsewhere the blob is streamed
+        const sameRegistry = mountRegistry === undefined || mountRegistry === this.client.registry;
+        return this.client.pushBlob(this.repository, desc, source, sameRegistry ? mountFrom : []);
     }
     async hasManifest(digest) {
         return (await this.client.headManifest(this.repository, digest)) !== undefined;
@@ -29968,7 +29971,7 @@ async function main() {
                     if (!(await target.hasManifest(m.manifest.digest)))
                         needed.push(m);
                 }
-                const stats = await publish(target, copyPlan(needed, repo.registry), blob, repo.tags);
+                const stats = await publish(target, copyPlan(needed), blob, repo.tags);
                 Object.assign(attrs, {
                     repository: name,
                     tags: repo.tags,

@@ -1,0 +1,222 @@
+import { existsSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { InvalidPlatformError } from '../../oci/errors.js';
+import { formatPlatform, parsePlatform, type Platform } from '../../oci/platform.js';
+import { isValidTag, referenceName, type Reference } from '../../oci/reference.js';
+import { ValidationError } from '../../runtime/errors.js';
+import { readBoolean, readEnum, readList, readSecret, readString } from '../../runtime/inputs.js';
+import { parseAnnotations, referenceInput } from '../merge/inputs.js';
+
+/** Input and output names, as in actions/build-push/action.yml. */
+export const INPUT = {
+  builder: 'builder',
+  context: 'context',
+  platforms: 'platforms',
+  images: 'images',
+  tags: 'tags',
+  labels: 'labels',
+  annotations: 'annotations',
+  push: 'push',
+  ociLayout: 'oci-layout',
+  username: 'username',
+  password: 'password',
+  insecureRegistries: 'insecure-registries',
+  main: 'main',
+  base: 'base',
+  ldflags: 'ldflags',
+  env: 'env',
+  user: 'user',
+  staticDir: 'static-dir',
+  staticPath: 'static-path',
+} as const;
+
+export const OUTPUT = {
+  digest: 'digest',
+  image: 'image',
+  tags: 'tags',
+  platformDigests: 'platform-digests',
+  metadata: 'metadata',
+  ociLayout: 'oci-layout',
+} as const;
+
+export const BUILDERS = ['auto', 'go', 'buildkit', 'pack'] as const;
+export type BuilderName = (typeof BUILDERS)[number];
+
+export interface BuildPushInputs {
+  builder: BuilderName;
+  context: string;
+  platforms: Platform[];
+  images: Reference[];
+  /** Bare tags (applied to every image) and full references, as given; empty = from git. */
+  tags: string[];
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  push: boolean | undefined;
+  ociLayout: string;
+  username: string;
+  password: string;
+  insecureRegistries: string[];
+  main: string;
+  base: string;
+  ldflags: string[];
+  env: Record<string, string>;
+  user: string;
+  staticDir: string;
+  staticPath: string;
+}
+
+const TAG_ACCEPTED =
+  'tags (1-128 of [A-Za-z0-9_.-], not starting with . or -) or full references registry/repository:tag';
+
+function keyValues(input: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readList(input, { newlineOnly: true })) {
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new ValidationError(input, line, 'KEY=value, one per line');
+    out[line.slice(0, eq).trim()] = line.slice(eq + 1);
+  }
+  return out;
+}
+
+function workspacePath(p: string): string {
+  return isAbsolute(p) ? p : resolve(process.env.GITHUB_WORKSPACE || process.cwd(), p);
+}
+
+export function readInputs(): BuildPushInputs {
+  const context = workspacePath(readString(INPUT.context, { fallback: '.' }));
+  if (!existsSync(context) || !statSync(context).isDirectory())
+    throw new ValidationError(
+      INPUT.context,
+      readString(INPUT.context, { fallback: '.' }),
+      'a directory in the workspace',
+    );
+  const platformValues = readList(INPUT.platforms);
+  const platforms = (platformValues.length ? platformValues : ['linux/amd64', 'linux/arm64']).map(
+    (v) => {
+      try {
+        return parsePlatform(v);
+      } catch (err) {
+        if (err instanceof InvalidPlatformError)
+          throw new ValidationError(
+            INPUT.platforms,
+            v,
+            'os/arch[/variant] such as linux/amd64, linux/arm64, linux/arm/v7',
+            err.reason,
+          );
+        throw err;
+      }
+    },
+  );
+  const seen = new Set<string>();
+  for (const p of platforms) {
+    if (seen.has(formatPlatform(p)))
+      throw new ValidationError(
+        INPUT.platforms,
+        formatPlatform(p),
+        'each platform once',
+        'listed twice',
+      );
+    seen.add(formatPlatform(p));
+  }
+  const images = readList(INPUT.images).map((v) => {
+    const ref = referenceInput(INPUT.images, v, 'image names such as ghcr.io/owner/app');
+    if (ref.tag || ref.digest)
+      throw new ValidationError(
+        INPUT.images,
+        v,
+        'image names without tag or digest (tags come from tags or git)',
+      );
+    return ref;
+  });
+  const tags = readList(INPUT.tags);
+  for (const t of tags) {
+    if (t.includes('/') || t.includes('@')) {
+      const ref = referenceInput(INPUT.tags, t, TAG_ACCEPTED);
+      if (!ref.tag || ref.digest)
+        throw new ValidationError(
+          INPUT.tags,
+          t,
+          TAG_ACCEPTED,
+          'a full reference needs a tag and no digest',
+        );
+    } else if (!isValidTag(t)) {
+      throw new ValidationError(INPUT.tags, t, TAG_ACCEPTED, 'invalid tag');
+    }
+  }
+  if (tags.some((t) => !t.includes('/')) && images.length === 0) {
+    throw new ValidationError(
+      INPUT.tags,
+      tags.join(','),
+      TAG_ACCEPTED,
+      `bare tags need ${INPUT.images} to name the image`,
+    );
+  }
+  const username = readString(INPUT.username);
+  const password = readSecret(INPUT.password);
+  if (Boolean(username) !== Boolean(password)) {
+    throw new ValidationError(
+      username ? INPUT.password : INPUT.username,
+      '',
+      'both username and password, or neither',
+      'one of the pair is missing',
+    );
+  }
+  const pushRaw = readString(INPUT.push);
+  const staticDir = readString(INPUT.staticDir);
+  if (staticDir && !existsSync(workspacePath(staticDir)))
+    throw new ValidationError(INPUT.staticDir, staticDir, 'a directory in the workspace');
+  return {
+    builder: readEnum(INPUT.builder, BUILDERS, 'auto'),
+    context,
+    platforms,
+    images,
+    tags,
+    labels: keyValues(INPUT.labels),
+    annotations: parseAnnotations(
+      INPUT.annotations,
+      readList(INPUT.annotations, { newlineOnly: true }),
+    ),
+    push: pushRaw === '' ? undefined : readBoolean(INPUT.push, false),
+    ociLayout: readString(INPUT.ociLayout) ? workspacePath(readString(INPUT.ociLayout)) : '',
+    username,
+    password,
+    insecureRegistries: readList(INPUT.insecureRegistries),
+    main: readString(INPUT.main, { fallback: '.' }),
+    base: readString(INPUT.base, { fallback: 'static' }),
+    ldflags: readList(INPUT.ldflags, { newlineOnly: true }),
+    env: keyValues(INPUT.env),
+    user: readString(INPUT.user, { fallback: '65532:65532' }),
+    staticDir: staticDir ? workspacePath(staticDir) : '',
+    staticPath: readString(INPUT.staticPath, { fallback: '/static' }),
+  };
+}
+
+/** Where each image goes: repositories with their tags, from images × tags and full references. */
+export function targetsOf(
+  images: readonly Reference[],
+  tags: readonly string[],
+): Map<string, { ref: Reference; tags: string[] }> {
+  const targets = new Map<string, { ref: Reference; tags: string[] }>();
+  const add = (ref: Reference, tag: string) => {
+    const key = referenceName(ref);
+    const entry = targets.get(key) ?? {
+      ref: { registry: ref.registry, repository: ref.repository },
+      tags: [],
+    };
+    if (!entry.tags.includes(tag)) entry.tags.push(tag);
+    targets.set(key, entry);
+  };
+  for (const t of tags) {
+    if (t.includes('/')) {
+      const ref = referenceInput(INPUT.tags, t, TAG_ACCEPTED);
+      add(ref, ref.tag!);
+    } else {
+      for (const image of images) add(image, t);
+    }
+  }
+  return targets;
+}
+
+export function dockerfileIn(context: string): boolean {
+  return existsSync(join(context, 'Dockerfile'));
+}

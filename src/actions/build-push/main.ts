@@ -1,0 +1,175 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import { resolveBase } from '../../build/base.js';
+import { buildGo } from '../../build/go/builder.js';
+import { gitContextFromEnv } from '../../github/context.js';
+import { deriveMetadata } from '../../github/metadata.js';
+import { OciLayout } from '../../oci/layout.js';
+import { formatPlatform } from '../../oci/platform.js';
+import { formatReference } from '../../oci/reference.js';
+import { RegistryPool } from '../../publish/clients.js';
+import { publish } from '../../publish/publish.js';
+import { LayoutTarget, RegistryTarget } from '../../publish/target.js';
+import { UserError, ValidationError } from '../../runtime/errors.js';
+import { execFile } from '../../runtime/exec.js';
+import { makeTempDir, runnerTemp } from '../../runtime/temp.js';
+import { Timeline } from '../../runtime/timeline.js';
+import { dockerfileIn, INPUT, OUTPUT, readInputs, targetsOf, type BuilderName } from './inputs.js';
+
+/** The image's time: SOURCE_DATE_EPOCH, else the commit's, else 0 — the same for every rebuild of a commit. */
+export function sourceEpoch(context: string, env: NodeJS.ProcessEnv = process.env): number {
+  if (env.SOURCE_DATE_EPOCH && /^\d+$/.test(env.SOURCE_DATE_EPOCH))
+    return Number(env.SOURCE_DATE_EPOCH);
+  try {
+    const out = execFileSync('git', ['-C', context, 'log', '-1', '--format=%ct'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    if (/^\d+$/.test(out)) return Number(out);
+  } catch {
+    // not a git checkout
+  }
+  return 0;
+}
+
+function chooseBuilder(builder: BuilderName, context: string): 'go' | 'buildkit' | 'pack' {
+  if (builder !== 'auto') return builder;
+  if (dockerfileIn(context)) return 'buildkit';
+  if (existsSync(join(context, 'go.mod'))) return 'go';
+  throw new ValidationError(
+    INPUT.context,
+    context,
+    'a Go module (go.mod) or a directory with a Dockerfile',
+    'builder: auto found neither',
+  );
+}
+
+export async function main(): Promise<void> {
+  const inputs = readInputs();
+  const timeline = new Timeline('build-push');
+  const builder = chooseBuilder(inputs.builder, inputs.context);
+  if (builder !== 'go') {
+    throw new UserError(
+      `builder: ${builder} is not yet available in this version of gantry; builder: go builds a Go module without a Dockerfile`,
+    );
+  }
+
+  const epoch = sourceEpoch(inputs.context);
+  const created = new Date(epoch * 1000).toISOString();
+  const git = gitContextFromEnv();
+  const meta = deriveMetadata(git, created);
+  const tags = inputs.tags.length ? inputs.tags : meta.tags;
+  const targets = targetsOf(inputs.images, inputs.images.length ? tags : inputs.tags);
+  const push = inputs.push ?? targets.size > 0;
+  if (push && targets.size === 0)
+    throw new ValidationError(
+      INPUT.images,
+      '',
+      'image names (or full references in tags) to push to',
+      'push: true needs somewhere to push',
+    );
+  const layoutDir = inputs.ociLayout || (push ? '' : join(runnerTemp(), 'gantry', 'oci-layout'));
+
+  const first = [...targets.values()][0]?.ref;
+  const pool = new RegistryPool({
+    ...(inputs.username
+      ? { credentials: { username: inputs.username, password: inputs.password } }
+      : {}),
+    ...(first ? { loginRegistry: first.registry } : {}),
+    insecureRegistries: inputs.insecureRegistries,
+    onRetry: (m) => core.info(m),
+  });
+  try {
+    const base = await timeline.phase('base', async (attrs) => {
+      const b = await resolveBase(INPUT.base, inputs.base, inputs.platforms, (r) => pool.client(r));
+      Object.assign(attrs, { base: inputs.base, ...(b.digest ? { digest: b.digest } : {}) });
+      return b;
+    });
+    const workDir = await makeTempDir('build');
+    const result = await buildGo({
+      exec: execFile,
+      go: process.env.GANTRY_GO || 'go',
+      context: inputs.context,
+      main: inputs.main,
+      platforms: inputs.platforms,
+      base,
+      ldflags: inputs.ldflags,
+      env: inputs.env,
+      labels: { ...meta.labels, ...inputs.labels },
+      annotations: inputs.annotations,
+      epoch,
+      version: meta.version,
+      revision: git.sha || 'unknown',
+      user: inputs.user,
+      ...(inputs.staticDir ? { staticDir: inputs.staticDir, staticPath: inputs.staticPath } : {}),
+      workDir,
+      timeline,
+    });
+    const digest = result.index.digest;
+    core.info(`Built ${digest} for ${inputs.platforms.map(formatPlatform).join(', ')}`);
+
+    const pushed: string[] = [];
+    if (push) {
+      for (const [name, t] of targets) {
+        await timeline.phase('push', async (attrs) => {
+          const stats = await publish(
+            new RegistryTarget(pool.client(t.ref.registry), t.ref.repository),
+            result.images,
+            result.index,
+            t.tags,
+          );
+          Object.assign(attrs, { repository: name, tags: t.tags, ...stats });
+          core.info(
+            `Pushed ${name}@${digest} as ${t.tags.join(', ')}: ${stats.blobsUploaded} blobs uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsExisting} already there`,
+          );
+        });
+        pushed.push(...t.tags.map((tag) => formatReference({ ...t.ref, tag })));
+      }
+    }
+    if (layoutDir) {
+      await timeline.phase('oci-layout', async (attrs) => {
+        const layout = new OciLayout(layoutDir);
+        await layout.init();
+        const layoutTags = tags.filter((t) => !t.includes('/'));
+        const stats = await publish(
+          new LayoutTarget(layout),
+          result.images,
+          result.index,
+          layoutTags.length ? layoutTags : ['latest'],
+        );
+        Object.assign(attrs, { dir: layoutDir, ...stats });
+        core.info(
+          `Wrote ${digest} to the OCI layout ${layoutDir} (${layoutTags.join(', ') || 'latest'})`,
+        );
+      });
+    }
+
+    const image = first ? formatReference({ ...first, digest }) : `oci:${layoutDir}@${digest}`;
+    core.setOutput(OUTPUT.digest, digest);
+    core.setOutput(OUTPUT.image, image);
+    core.setOutput(OUTPUT.tags, (pushed.length ? pushed : tags).join('\n'));
+    core.setOutput(
+      OUTPUT.platformDigests,
+      JSON.stringify(
+        Object.fromEntries(
+          result.images.map((i) => [formatPlatform(i.platform), i.manifest.digest]),
+        ),
+      ),
+    );
+    core.setOutput(
+      OUTPUT.metadata,
+      JSON.stringify({
+        tags: pushed.length ? pushed : tags,
+        labels: { ...meta.labels, ...inputs.labels },
+        annotations: Object.entries(inputs.annotations).map(([k, v]) => `index:${k}=${v}`),
+        version: meta.version,
+        digest,
+      }),
+    );
+    core.setOutput(OUTPUT.ociLayout, layoutDir);
+  } finally {
+    pool.close();
+  }
+}

@@ -1,0 +1,356 @@
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ImageIndex, ImageManifest } from '../../src/oci/manifest.js';
+import { formatPlatform } from '../../src/oci/platform.js';
+import { RegistryClient } from '../../src/oci/registry/client.js';
+import { buildIndex } from '../../src/oci/index.js';
+import { publish } from '../../src/publish/publish.js';
+import { RegistryTarget } from '../../src/publish/target.js';
+import { readTimeline } from '../../src/runtime/timeline.js';
+import { Job } from '../harness/runner.js';
+import { BinfmtSnapshot } from './support/binfmt.js';
+import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
+import { freePort } from './support/ports.js';
+import { makeImage } from './support/image.js';
+import { startRegistry, type RunningRegistry } from './support/registry.js';
+import { skopeoInspectRaw } from './support/skopeo.js';
+import { requireGo, requireProgram, requireRoot } from './support/require.js';
+import { commitAll, helloGoWorkspace } from './support/workspace.js';
+
+const ACTION = 'actions/build-push';
+let registry: RunningRegistry;
+let proxy: FaultProxy;
+let workspace: string;
+let work: string;
+let snapshot: BinfmtSnapshot;
+
+beforeAll(async () => {
+  requireGo();
+  requireRoot('the arm64 image is run through a binfmt_misc handler');
+  requireProgram('qemu-aarch64-static', 'qemu-user-static');
+  snapshot = BinfmtSnapshot.take();
+  work = mkdtempSync(join(tmpdir(), 'build-push-it-'));
+  registry = await startRegistry();
+  proxy = await startFaultProxy(Number(registry.host.split(':')[1]));
+  workspace = helloGoWorkspace();
+  // a base image with two platforms, and one with only amd64
+  const client = new RegistryClient(registry.host);
+  const bases = ['amd64', 'arm64'].map((arch) => {
+    mkdirSync(join(work, `base-${arch}`));
+    return makeImage(join(work, `base-${arch}`), { os: 'linux', architecture: arch }, [
+      { 'base-release': `base for ${arch}\n` },
+    ]);
+  });
+  await publish(
+    new RegistryTarget(client, 'base/static'),
+    bases,
+    buildIndex(bases.map((b) => b.descriptor)).blob,
+    ['1'],
+  );
+  await publish(new RegistryTarget(client, 'base/amd64only'), [bases[0]!], bases[0]!.manifest, [
+    '1',
+  ]);
+  client.close();
+});
+
+afterAll(async () => {
+  await proxy?.close();
+  await registry?.stop();
+  snapshot?.restore();
+  for (const d of [work, workspace]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+async function buildPush(job: Job, inputs: Record<string, string>) {
+  return job.uses(ACTION, { with: { platforms: 'linux/amd64,linux/arm64', ...inputs } });
+}
+
+/** Pulls one platform's image with our client and unpacks its layers into a rootfs. */
+async function unpack(
+  ref: { host: string; repository: string; tag: string },
+  platform: string,
+): Promise<string> {
+  const client = new RegistryClient(ref.host);
+  const index = JSON.parse(
+    (await client.getManifest(ref.repository, ref.tag)).bytes.toString(),
+  ) as ImageIndex;
+  const child = index.manifests.find((m) => formatPlatform(m.platform!) === platform)!;
+  const manifest = JSON.parse(
+    (await client.getManifest(ref.repository, child.digest)).bytes.toString(),
+  ) as ImageManifest;
+  const rootfs = mkdtempSync(join(work, `rootfs-${platform.replace(/\//g, '-')}-`));
+  for (const layer of manifest.layers) {
+    const file = join(work, 'layer.tgz');
+    writeFileSync(file, await client.getBlob(ref.repository, layer.digest));
+    execFileSync('tar', ['-xzf', file, '-C', rootfs]);
+  }
+  client.close();
+  return rootfs;
+}
+
+function get(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const r = request({ host: '127.0.0.1', port, path }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    r.on('error', reject);
+    r.end();
+  });
+}
+
+/** Runs the service binary, waits for /healthz, returns its answer, then SIGTERMs it. */
+async function runService(
+  binary: string,
+): Promise<{ health: string; exitCode: number | null; logs: string }> {
+  const port = await freePort();
+  const child = spawn(binary, [], {
+    env: { PORT: String(port), LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let logs = '';
+  child.stdout.on('data', (d: Buffer) => (logs += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (logs += d.toString()));
+  try {
+    for (let i = 0; i < 200; i++) {
+      const r = await get(port, '/healthz').catch(() => undefined);
+      if (r?.status === 200) {
+        const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+        child.kill('SIGTERM');
+        return { health: r.body, exitCode: await exited, logs };
+      }
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    throw new Error(`service did not answer /healthz:\n${logs}`);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  }
+}
+
+describe('build-push with the go builder', () => {
+  it('runs the sample service Go tests', () => {
+    const out = execFileSync(requireGo(), ['test', './...'], { cwd: workspace, encoding: 'utf8' });
+    expect(out).toMatch(/^ok\s+example\.com\/hello-go/m);
+  });
+
+  it('pushes a two-platform index; skopeo reads it; each platform runs and answers /healthz (arm64 through QEMU)', async () => {
+    const job = await Job.create({
+      workspace,
+      event: {
+        name: 'push',
+        payload: {
+          ref: 'refs/heads/main',
+          after: 'a'.repeat(40),
+          repository: { full_name: 'acme/hello', default_branch: 'main' },
+        },
+      },
+    });
+    try {
+      const qemu = await job.uses('actions/setup-qemu', {
+        with: { platforms: 'arm64', qemu: 'system' },
+      });
+      expect(qemu.exitCode).toBe(0);
+      const run = await buildPush(job, {
+        images: `${registry.host}/hello`,
+        base: `${registry.host}/base/static:1`,
+      });
+      expect(run.errors).toEqual([]);
+      expect(run.exitCode).toBe(0);
+      const digest = run.outputs.digest!;
+      expect(run.outputs.image).toBe(`${registry.host}/hello@${digest}`);
+      expect(run.outputs.tags!.split('\n')).toEqual([
+        `${registry.host}/hello:main`,
+        `${registry.host}/hello:sha-aaaaaaa`,
+      ]);
+      const raw = await skopeoInspectRaw(`${registry.host}/hello:main`);
+      const index = JSON.parse(raw.toString()) as ImageIndex;
+      expect(index.manifests.map((m) => formatPlatform(m.platform!))).toEqual([
+        'linux/amd64',
+        'linux/arm64',
+      ]);
+      expect(index.annotations?.['org.opencontainers.image.base.name']).toBe(
+        `${registry.host}/base/static:1`,
+      );
+      const platformDigests = JSON.parse(run.outputs['platform-digests']!) as Record<
+        string,
+        string
+      >;
+      expect(Object.values(platformDigests)).toEqual(index.manifests.map((m) => m.digest));
+      const metadata = JSON.parse(run.outputs.metadata!) as { labels: Record<string, string> };
+      expect(metadata.labels['org.opencontainers.image.revision']).toBe('a'.repeat(40));
+      expect(metadata.labels['org.opencontainers.image.created']).toBe('2024-05-01T12:00:00.000Z');
+
+      for (const [platform, arch] of [
+        ['linux/amd64', 'amd64'],
+        ['linux/arm64', 'arm64'],
+      ] as const) {
+        const rootfs = await unpack(
+          { host: registry.host, repository: 'hello', tag: 'main' },
+          platform,
+        );
+        expect(readFileSync(join(rootfs, 'base-release'), 'utf8')).toBe(`base for ${arch}\n`);
+        const result = await runService(join(rootfs, 'usr', 'local', 'bin', 'hello-go'));
+        expect(JSON.parse(result.health)).toMatchObject({
+          status: 'ok',
+          arch,
+          version: 'main',
+          commit: 'a'.repeat(40),
+        });
+        expect(result.exitCode).toBe(0);
+        expect(result.logs).toContain('"msg":"draining"');
+      }
+      const phases = readTimeline(join(job.runnerTemp, 'gantry', 'timeline.jsonl')).map(
+        (p) => `${p.action}/${p.phase}`,
+      );
+      expect(phases).toEqual(
+        expect.arrayContaining([
+          'setup-qemu/register',
+          'build-push/base',
+          'build-push/build linux/amd64',
+          'build-push/build linux/arm64',
+          'build-push/push',
+        ]),
+      );
+    } finally {
+      await job.cleanup();
+    }
+  });
+
+  it('builds the same digest twice from one commit; after a one-line edit only the binary layers and configs upload', async () => {
+    const job = await Job.create({ workspace });
+    try {
+      const inputs = { tags: `${proxy.host}/repro:1`, base: 'static' };
+      const first = await buildPush(job, inputs);
+      expect(first.exitCode).toBe(0);
+      const again = await buildPush(job, inputs);
+      expect(again.outputs.digest).toBe(first.outputs.digest);
+
+      appendFileSync(join(workspace, 'main.go'), '\n// a one-line edit\nvar edited = true\n');
+      commitAll(workspace, 'edit', '2024-05-02T12:00:00Z');
+      const uploadsBefore = proxy.requests.filter(
+        (r) => r.startsWith('PUT ') && r.includes('/blobs/uploads/'),
+      ).length;
+      const edited = await buildPush(job, { ...inputs, tags: `${proxy.host}/repro:2` });
+      expect(edited.exitCode).toBe(0);
+      expect(edited.outputs.digest).not.toBe(first.outputs.digest);
+      const uploads =
+        proxy.requests.filter((r) => r.startsWith('PUT ') && r.includes('/blobs/uploads/')).length -
+        uploadsBefore;
+      // two binary layers and two configs; the static base layer is already there
+      expect(uploads).toBe(4);
+      const push = readTimeline(join(job.runnerTemp, 'gantry', 'timeline.jsonl'))
+        .filter((p) => p.phase === 'push')
+        .pop();
+      expect(push?.attrs).toMatchObject({ blobsUploaded: 4, blobsExisting: 1 });
+    } finally {
+      await job.cleanup();
+    }
+  });
+
+  it('without a registry writes an OCI layout that skopeo and umoci accept', async () => {
+    const umoci = requireProgram('umoci', 'umoci');
+    const job = await Job.create({ workspace });
+    try {
+      const run = await buildPush(job, { tags: '', 'oci-layout': join(work, 'layout') });
+      expect(run.errors).toEqual([]);
+      const dir = run.outputs['oci-layout']!;
+      expect(dir).toBe(join(work, 'layout'));
+      const raw = execFileSync('skopeo', ['inspect', '--raw', `oci:${dir}:main`]);
+      const index = JSON.parse(raw.toString()) as ImageIndex;
+      expect(index.manifests).toHaveLength(2);
+      // umoci unpacks image manifests: name the amd64 one in a copy of the layout
+      execFileSync('skopeo', [
+        'copy',
+        '--override-arch',
+        'amd64',
+        `oci:${dir}:main`,
+        `oci:${join(work, 'single')}:amd64`,
+      ]);
+      execFileSync(umoci, [
+        'unpack',
+        '--rootless',
+        '--image',
+        `${join(work, 'single')}:amd64`,
+        join(work, 'bundle'),
+      ]);
+      const result = await runService(
+        join(work, 'bundle', 'rootfs', 'usr', 'local', 'bin', 'hello-go'),
+      );
+      expect(JSON.parse(result.health)).toMatchObject({ arch: 'amd64' });
+      const passwd = readFileSync(join(work, 'bundle', 'rootfs', 'etc', 'passwd'), 'utf8');
+      expect(passwd).toContain('nonroot:x:65532:65532');
+    } finally {
+      await job.cleanup();
+    }
+  });
+});
+
+describe('build-push input errors, before anything is pushed', () => {
+  beforeAll(() => {
+    mkdirSync(join(workspace, 'lib'), { recursive: true });
+    writeFileSync(join(workspace, 'lib', 'lib.go'), 'package lib\n\nfunc X() int { return 1 }\n');
+  });
+
+  it.each([
+    [
+      'an unknown platform',
+      { platforms: 'linux/amd64,linux/foo' },
+      /^Input "platforms": unknown architecture "foo" .*; got "linux\/foo"; accepted: os\/arch\[\/variant\]/,
+    ],
+    [
+      'a main that is not a main package',
+      { main: './lib' },
+      /^Input "main": package lib \(example\.com\/hello-go\/lib\) is not a main package; got "\.\/lib"; accepted: a main package/,
+    ],
+    [
+      'a main that does not exist',
+      { main: './nope' },
+      /^Input "main": go list: .*nope.*; got "\.\/nope"/,
+    ],
+    [
+      'a base that does not exist',
+      { base: 'REGISTRY/base/nope:1' },
+      /^Input "base": REGISTRY\/base\/nope:1 does not exist; got/,
+    ],
+    [
+      'a base without a requested platform',
+      { base: 'REGISTRY/base/amd64only:1' },
+      /^Input "base": the base is a single linux\/amd64 image, not linux\/arm64/,
+    ],
+    [
+      'a tag with an invalid character',
+      { tags: 'REGISTRY/bad:v1$' },
+      /^Input "tags": tag "v1\$" must be 1-128/,
+    ],
+    [
+      'a bare tag with an invalid character',
+      { images: 'REGISTRY/bad', tags: 'v1!' },
+      /^Input "tags": invalid tag; got "v1!"/,
+    ],
+  ])('%s', async (_, inputs, message) => {
+    const given = Object.fromEntries(
+      Object.entries(inputs).map(([k, v]) => [k, v.replace('REGISTRY', registry.host)]),
+    );
+    const job = await Job.create({ workspace });
+    const run = await buildPush(job, { tags: `${registry.host}/bad:v1`, ...given }).finally(() =>
+      job.cleanup(),
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.errors).toHaveLength(1);
+    expect(run.errors[0]!.replaceAll(registry.host, 'REGISTRY')).toMatch(message);
+    expect(run.log).not.toMatch(/^\s+at /m);
+    const client = new RegistryClient(registry.host);
+    expect(await client.listTags('bad')).toEqual([]);
+    client.close();
+  });
+});

@@ -1,0 +1,27 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { REPO_ROOT } from '../../harness/paths.js';
+
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'gantry test',
+  GIT_AUTHOR_EMAIL: 'test@gantry.invalid',
+  GIT_COMMITTER_NAME: 'gantry test',
+  GIT_COMMITTER_EMAIL: 'test@gantry.invalid',
+};
+
+/** A git checkout of examples/hello-go, as actions/checkout leaves a workspace. */
+export function helloGoWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'gantry-ws-'));
+  cpSync(join(REPO_ROOT, 'examples', 'hello-go'), dir, { recursive: true });
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+  commitAll(dir, 'hello-go', '2024-05-01T12:00:00Z');
+  return dir;
+}
+
+export function commitAll(dir: string, message: string, date: string): void {
+  const env = { ...process.env, ...GIT_ENV, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
+  execFileSync('git', ['add', '-A'], { cwd: dir, env });
+  execFileSync('git', ['commit', '-q', '-m', message], { cwd: dir, env });
+}
