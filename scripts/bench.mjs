@@ -24,6 +24,7 @@ execFileSync(
   { stdio: 'inherit', cwd: root },
 );
 execFileSync(process.execPath, [join(out, 'index.js'), ...process.argv.slice(3)], {
+  env: { ...process.env, GANTRY_REPO_ROOT: root },
   stdio: 'inherit',
   cwd: root,
 });

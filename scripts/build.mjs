@@ -26,6 +26,8 @@ for (const name of entries) {
       'licenses.txt',
       '--target',
       'es2022',
+      '--minify',
+      '--quiet',
     ],
     { stdio: 'inherit', cwd: root },
   );

@@ -19,8 +19,23 @@ export interface Target {
   putManifest(blob: Blob, tag?: string): Promise<void>;
 }
 
+/** One upload per digest per target: a layer pushed early is not pushed again by publish. */
+class BlobOnce {
+  private readonly pending = new Map<Digest, Promise<PushBlobResult>>();
+  run(digest: Digest, fn: () => Promise<PushBlobResult>): Promise<PushBlobResult> {
+    let p = this.pending.get(digest);
+    if (!p) {
+      p = fn();
+      this.pending.set(digest, p);
+      p.catch(() => this.pending.delete(digest));
+    }
+    return p;
+  }
+}
+
 export class RegistryTarget implements Target {
   readonly name: string;
+  private readonly once = new BlobOnce();
   constructor(
     readonly client: RegistryClient,
     readonly repository: string,
@@ -35,7 +50,9 @@ export class RegistryTarget implements Target {
   ): Promise<PushBlobResult> {
     // a mount names a repository of the same registry; from elsewhere the blob is streamed
     const sameRegistry = mountRegistry === undefined || mountRegistry === this.client.registry;
-    return this.client.pushBlob(this.repository, desc, source, sameRegistry ? mountFrom : []);
+    return this.once.run(desc.digest, () =>
+      this.client.pushBlob(this.repository, desc, source, sameRegistry ? mountFrom : []),
+    );
   }
   async hasManifest(digest: Digest): Promise<boolean> {
     return (await this.client.headManifest(this.repository, digest)) !== undefined;

@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (this file is test/harness/paths.ts). */
-export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+/** The repository root (this file is test/harness/paths.ts; a bundled bench sets GANTRY_REPO_ROOT). */
+export const REPO_ROOT =
+  process.env.GANTRY_REPO_ROOT ?? resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 
 /** Real upstream outputs live in shared/fixtures beside the repository. */
 export function fixturesDir(): string {

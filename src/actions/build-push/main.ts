@@ -87,6 +87,12 @@ export async function main(): Promise<void> {
       Object.assign(attrs, { base: inputs.base, ...(b.digest ? { digest: b.digest } : {}) });
       return b;
     });
+    const registryTargets = push
+      ? [...targets.values()].map((t) => ({
+          tags: t.tags,
+          target: new RegistryTarget(pool.client(t.ref.registry), t.ref.repository),
+        }))
+      : [];
     const workDir = await makeTempDir('build');
     const result = await buildGo({
       exec: execFile,
@@ -106,27 +112,28 @@ export async function main(): Promise<void> {
       ...(inputs.staticDir ? { staticDir: inputs.staticDir, staticPath: inputs.staticPath } : {}),
       workDir,
       timeline,
+      // start each upload as its layer is written, while other platforms still compile;
+      // publish below awaits the same uploads (and reports their failures)
+      onBlob: (b) => {
+        for (const { target } of registryTargets)
+          target
+            .putBlob(b.descriptor, b.source, b.mountFrom ?? [], b.mountRegistry)
+            .catch(() => undefined);
+      },
     });
     const digest = result.index.digest;
     core.info(`Built ${digest} for ${inputs.platforms.map(formatPlatform).join(', ')}`);
 
     const pushed: string[] = [];
-    if (push) {
-      for (const [name, t] of targets) {
-        await timeline.phase('push', async (attrs) => {
-          const stats = await publish(
-            new RegistryTarget(pool.client(t.ref.registry), t.ref.repository),
-            result.images,
-            result.index,
-            t.tags,
-          );
-          Object.assign(attrs, { repository: name, tags: t.tags, ...stats });
-          core.info(
-            `Pushed ${name}@${digest} as ${t.tags.join(', ')}: ${stats.blobsUploaded} blobs uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsExisting} already there`,
-          );
-        });
-        pushed.push(...t.tags.map((tag) => formatReference({ ...t.ref, tag })));
-      }
+    for (const { target, tags: repoTags } of registryTargets) {
+      await timeline.phase('push', async (attrs) => {
+        const stats = await publish(target, result.images, result.index, repoTags);
+        Object.assign(attrs, { repository: target.name, tags: repoTags, ...stats });
+        core.info(
+          `Pushed ${target.name}@${digest} as ${repoTags.join(', ')}: ${stats.blobsUploaded} blobs uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsExisting} already there`,
+        );
+      });
+      pushed.push(...repoTags.map((tag) => `${target.name}:${tag}`));
     }
     if (layoutDir) {
       await timeline.phase('oci-layout', async (attrs) => {
