@@ -1,0 +1,99 @@
+import type { Descriptor } from '../oci/descriptor.js';
+import type { Digest } from '../oci/digest.js';
+import { InvalidReferenceError } from '../oci/errors.js';
+import type { ImageConfig, ImageIndex, ImageManifest } from '../oci/manifest.js';
+import { isIndexMediaType, MediaType } from '../oci/mediatypes.js';
+import { formatPlatform, platformsMatch, type Platform } from '../oci/platform.js';
+import { formatReference, parseReference, type Reference } from '../oci/reference.js';
+import type { RegistryClient } from '../oci/registry/client.js';
+import { RegistryError } from '../oci/registry/errors.js';
+import { ValidationError } from '../runtime/errors.js';
+
+/** The base under one platform's image: its layers, config and where they can be read. */
+export interface PlatformBase {
+  platform: Platform;
+  /** Docker v2 or OCI: the built image follows its base. */
+  manifestMediaType: string;
+  manifestDigest?: Digest;
+  config?: ImageConfig;
+  layers: Descriptor[];
+}
+
+export interface BaseImage {
+  /** `scratch`, `static` (built in), or a registry reference. */
+  kind: 'scratch' | 'static' | 'registry';
+  reference?: Reference;
+  /** The digest the base resolved to (index or manifest), for the base.digest annotation. */
+  digest?: Digest;
+  client?: RegistryClient;
+  perPlatform: Map<string, PlatformBase>;
+}
+
+export const BASE_ACCEPTED = 'static (built in: nonroot user, /tmp), scratch, or an image reference in a registry';
+
+function emptyBase(kind: 'scratch' | 'static', platforms: readonly Platform[]): BaseImage {
+  return {
+    kind,
+    perPlatform: new Map(platforms.map((p) => [formatPlatform(p), { platform: p, manifestMediaType: MediaType.ociManifest, layers: [] }])),
+  };
+}
+
+/**
+ * Resolves the base for every requested platform before anything is built or pushed: a base
+ * that does not exist, or lacks a platform, is a ValidationError naming the input.
+ */
+export async function resolveBase(input: string, value: string, platforms: readonly Platform[], clientFor: (registry: string) => RegistryClient): Promise<BaseImage> {
+  if (value === 'scratch' || value === 'static') return emptyBase(value, platforms);
+  let ref: Reference;
+  try {
+    ref = parseReference(value, { defaultTag: 'latest' });
+  } catch (err) {
+    if (err instanceof InvalidReferenceError) throw new ValidationError(input, value, BASE_ACCEPTED, err.reason);
+    throw err;
+  }
+  const client = clientFor(ref.registry);
+  const reference = ref.digest ?? ref.tag ?? 'latest';
+  let top;
+  try {
+    top = await client.getManifest(ref.repository, reference);
+  } catch (err) {
+    if (err instanceof RegistryError && (err.status === 404 || err.hasCode('MANIFEST_UNKNOWN') || err.hasCode('NAME_UNKNOWN'))) {
+      throw new ValidationError(input, value, BASE_ACCEPTED, `${formatReference(ref)} does not exist`);
+    }
+    throw err;
+  }
+  const perPlatform = new Map<string, PlatformBase>();
+  const read = async (manifestDigest: Digest, platform: Platform) => {
+    const blob = manifestDigest === top.digest ? top : await client.getManifest(ref.repository, manifestDigest);
+    const m = JSON.parse(blob.bytes.toString('utf8')) as ImageManifest;
+    const config = JSON.parse((await client.getBlob(ref.repository, m.config.digest)).toString('utf8')) as ImageConfig;
+    perPlatform.set(formatPlatform(platform), { platform, manifestMediaType: blob.mediaType, manifestDigest, config, layers: m.layers });
+  };
+  if (isIndexMediaType(top.mediaType)) {
+    const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
+    const available = index.manifests.filter((d) => d.platform && d.platform.os !== 'unknown');
+    for (const p of platforms) {
+      const match = available.find((d) => platformsMatch(d.platform!, p));
+      if (!match) {
+        throw new ValidationError(input, value, BASE_ACCEPTED, `the base has no ${formatPlatform(p)} image (it has ${available.map((d) => formatPlatform(d.platform!)).join(', ') || 'none'})`);
+      }
+      await read(match.digest, p);
+    }
+  } else {
+    const m = JSON.parse(top.bytes.toString('utf8')) as ImageManifest;
+    const config = JSON.parse((await client.getBlob(ref.repository, m.config.digest)).toString('utf8')) as ImageConfig;
+    const own: Platform = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
+    for (const p of platforms) {
+      if (!platformsMatch(own, p)) throw new ValidationError(input, value, BASE_ACCEPTED, `the base is a single ${formatPlatform(own)} image, not ${formatPlatform(p)}`);
+      perPlatform.set(formatPlatform(p), { platform: p, manifestMediaType: top.mediaType, manifestDigest: top.digest, config, layers: m.layers });
+    }
+  }
+  return { kind: 'registry', reference: ref, digest: top.digest, client, perPlatform };
+}
+
+/** The files of the built-in `static` base: a nonroot user (65532, as distroless), /tmp, nsswitch. */
+export const STATIC_BASE_FILES = {
+  passwd: 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',
+  group: 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n',
+  nsswitch: 'hosts: files dns\n',
+};
