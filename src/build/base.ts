@@ -29,12 +29,18 @@ export interface BaseImage {
   perPlatform: Map<string, PlatformBase>;
 }
 
-export const BASE_ACCEPTED = 'static (built in: nonroot user, /tmp), scratch, or an image reference in a registry';
+export const BASE_ACCEPTED =
+  'static (built in: nonroot user, /tmp), scratch, or an image reference in a registry';
 
 function emptyBase(kind: 'scratch' | 'static', platforms: readonly Platform[]): BaseImage {
   return {
     kind,
-    perPlatform: new Map(platforms.map((p) => [formatPlatform(p), { platform: p, manifestMediaType: MediaType.ociManifest, layers: [] }])),
+    perPlatform: new Map(
+      platforms.map((p) => [
+        formatPlatform(p),
+        { platform: p, manifestMediaType: MediaType.ociManifest, layers: [] },
+      ]),
+    ),
   };
 }
 
@@ -42,13 +48,19 @@ function emptyBase(kind: 'scratch' | 'static', platforms: readonly Platform[]): 
  * Resolves the base for every requested platform before anything is built or pushed: a base
  * that does not exist, or lacks a platform, is a ValidationError naming the input.
  */
-export async function resolveBase(input: string, value: string, platforms: readonly Platform[], clientFor: (registry: string) => RegistryClient): Promise<BaseImage> {
+export async function resolveBase(
+  input: string,
+  value: string,
+  platforms: readonly Platform[],
+  clientFor: (registry: string) => RegistryClient,
+): Promise<BaseImage> {
   if (value === 'scratch' || value === 'static') return emptyBase(value, platforms);
   let ref: Reference;
   try {
     ref = parseReference(value, { defaultTag: 'latest' });
   } catch (err) {
-    if (err instanceof InvalidReferenceError) throw new ValidationError(input, value, BASE_ACCEPTED, err.reason);
+    if (err instanceof InvalidReferenceError)
+      throw new ValidationError(input, value, BASE_ACCEPTED, err.reason);
     throw err;
   }
   const client = clientFor(ref.registry);
@@ -57,17 +69,36 @@ export async function resolveBase(input: string, value: string, platforms: reado
   try {
     top = await client.getManifest(ref.repository, reference);
   } catch (err) {
-    if (err instanceof RegistryError && (err.status === 404 || err.hasCode('MANIFEST_UNKNOWN') || err.hasCode('NAME_UNKNOWN'))) {
-      throw new ValidationError(input, value, BASE_ACCEPTED, `${formatReference(ref)} does not exist`);
+    if (
+      err instanceof RegistryError &&
+      (err.status === 404 || err.hasCode('MANIFEST_UNKNOWN') || err.hasCode('NAME_UNKNOWN'))
+    ) {
+      throw new ValidationError(
+        input,
+        value,
+        BASE_ACCEPTED,
+        `${formatReference(ref)} does not exist`,
+      );
     }
     throw err;
   }
   const perPlatform = new Map<string, PlatformBase>();
   const read = async (manifestDigest: Digest, platform: Platform) => {
-    const blob = manifestDigest === top.digest ? top : await client.getManifest(ref.repository, manifestDigest);
+    const blob =
+      manifestDigest === top.digest
+        ? top
+        : await client.getManifest(ref.repository, manifestDigest);
     const m = JSON.parse(blob.bytes.toString('utf8')) as ImageManifest;
-    const config = JSON.parse((await client.getBlob(ref.repository, m.config.digest)).toString('utf8')) as ImageConfig;
-    perPlatform.set(formatPlatform(platform), { platform, manifestMediaType: blob.mediaType, manifestDigest, config, layers: m.layers });
+    const config = JSON.parse(
+      (await client.getBlob(ref.repository, m.config.digest)).toString('utf8'),
+    ) as ImageConfig;
+    perPlatform.set(formatPlatform(platform), {
+      platform,
+      manifestMediaType: blob.mediaType,
+      manifestDigest,
+      config,
+      layers: m.layers,
+    });
   };
   if (isIndexMediaType(top.mediaType)) {
     const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
@@ -75,17 +106,40 @@ export async function resolveBase(input: string, value: string, platforms: reado
     for (const p of platforms) {
       const match = available.find((d) => platformsMatch(d.platform!, p));
       if (!match) {
-        throw new ValidationError(input, value, BASE_ACCEPTED, `the base has no ${formatPlatform(p)} image (it has ${available.map((d) => formatPlatform(d.platform!)).join(', ') || 'none'})`);
+        throw new ValidationError(
+          input,
+          value,
+          BASE_ACCEPTED,
+          `the base has no ${formatPlatform(p)} image (it has ${available.map((d) => formatPlatform(d.platform!)).join(', ') || 'none'})`,
+        );
       }
       await read(match.digest, p);
     }
   } else {
     const m = JSON.parse(top.bytes.toString('utf8')) as ImageManifest;
-    const config = JSON.parse((await client.getBlob(ref.repository, m.config.digest)).toString('utf8')) as ImageConfig;
-    const own: Platform = { os: config.os, architecture: config.architecture, ...(config.variant ? { variant: config.variant } : {}) };
+    const config = JSON.parse(
+      (await client.getBlob(ref.repository, m.config.digest)).toString('utf8'),
+    ) as ImageConfig;
+    const own: Platform = {
+      os: config.os,
+      architecture: config.architecture,
+      ...(config.variant ? { variant: config.variant } : {}),
+    };
     for (const p of platforms) {
-      if (!platformsMatch(own, p)) throw new ValidationError(input, value, BASE_ACCEPTED, `the base is a single ${formatPlatform(own)} image, not ${formatPlatform(p)}`);
-      perPlatform.set(formatPlatform(p), { platform: p, manifestMediaType: top.mediaType, manifestDigest: top.digest, config, layers: m.layers });
+      if (!platformsMatch(own, p))
+        throw new ValidationError(
+          input,
+          value,
+          BASE_ACCEPTED,
+          `the base is a single ${formatPlatform(own)} image, not ${formatPlatform(p)}`,
+        );
+      perPlatform.set(formatPlatform(p), {
+        platform: p,
+        manifestMediaType: top.mediaType,
+        manifestDigest: top.digest,
+        config,
+        layers: m.layers,
+      });
     }
   }
   return { kind: 'registry', reference: ref, digest: top.digest, client, perPlatform };
@@ -93,7 +147,8 @@ export async function resolveBase(input: string, value: string, platforms: reado
 
 /** The files of the built-in `static` base: a nonroot user (65532, as distroless), /tmp, nsswitch. */
 export const STATIC_BASE_FILES = {
-  passwd: 'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',
+  passwd:
+    'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',
   group: 'root:x:0:\nnobody:x:65534:\nnonroot:x:65532:\n',
   nsswitch: 'hosts: files dns\n',
 };

@@ -20,10 +20,22 @@ export interface ImageSpec {
 }
 
 /** Docker v2 base → Docker v2 image (as ko does), else OCI. */
-export function mediaTypesFor(base: PlatformBase): { manifest: string; config: string; layer: string } {
+export function mediaTypesFor(base: PlatformBase): {
+  manifest: string;
+  config: string;
+  layer: string;
+} {
   return base.manifestMediaType === MediaType.dockerManifest
-    ? { manifest: MediaType.dockerManifest, config: MediaType.dockerConfig, layer: MediaType.dockerLayerTarGzip }
-    : { manifest: MediaType.ociManifest, config: MediaType.ociConfig, layer: MediaType.ociLayerTarGzip };
+    ? {
+        manifest: MediaType.dockerManifest,
+        config: MediaType.dockerConfig,
+        layer: MediaType.dockerLayerTarGzip,
+      }
+    : {
+        manifest: MediaType.ociManifest,
+        config: MediaType.ociConfig,
+        layer: MediaType.ociLayerTarGzip,
+      };
 }
 
 function mergeEnv(base: readonly string[], own: Record<string, string>): string[] {
@@ -44,21 +56,40 @@ export function assembleImage(spec: ImageSpec): { config: Blob; manifest: Blob }
     ...(spec.platform.variant ? { variant: spec.platform.variant } : {}),
     config: {
       User: spec.user,
-      Env: mergeEnv(baseConfig?.config?.Env ?? ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'], spec.env),
+      Env: mergeEnv(
+        baseConfig?.config?.Env ?? [
+          'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        ],
+        spec.env,
+      ),
       Entrypoint: spec.entrypoint,
       WorkingDir: spec.workingDir ?? baseConfig?.config?.WorkingDir ?? '/',
       Labels: { ...(baseConfig?.config?.Labels ?? {}), ...spec.labels },
     },
-    rootfs: { type: 'layers', diff_ids: [...(baseConfig?.rootfs.diff_ids ?? []), ...spec.layers.map((l) => l.diffId)] },
-    history: [...(baseConfig?.history ?? []), ...spec.layers.map((l) => ({ created: spec.created, created_by: l.createdBy, comment: 'gantry' }))],
+    rootfs: {
+      type: 'layers',
+      diff_ids: [...(baseConfig?.rootfs.diff_ids ?? []), ...spec.layers.map((l) => l.diffId)],
+    },
+    history: [
+      ...(baseConfig?.history ?? []),
+      ...spec.layers.map((l) => ({
+        created: spec.created,
+        created_by: l.createdBy,
+        comment: 'gantry',
+      })),
+    ],
   };
   const configBlob = toBlob(types.config, config);
   const manifest: ImageManifest = {
     schemaVersion: 2,
     mediaType: types.manifest,
     config: { mediaType: types.config, digest: configBlob.digest, size: configBlob.bytes.length },
-    layers: [...spec.base.layers, ...spec.layers.map((l) => ({ ...l.descriptor, mediaType: types.layer }))],
+    layers: [
+      ...spec.base.layers,
+      ...spec.layers.map((l) => ({ ...l.descriptor, mediaType: types.layer })),
+    ],
   };
-  if (Object.keys(spec.annotations).length && types.manifest === MediaType.ociManifest) manifest.annotations = spec.annotations;
+  if (Object.keys(spec.annotations).length && types.manifest === MediaType.ociManifest)
+    manifest.annotations = spec.annotations;
   return { config: configBlob, manifest: toBlob(types.manifest, manifest) };
 }

@@ -56,7 +56,13 @@ async function walk(dir: string, into: string): Promise<LayerEntry[]> {
         entries.push({ path, type: 'dir', mode: 0o755 });
         await visit(full);
       } else if (s.isFile()) {
-        entries.push({ path, type: 'file', mode: s.mode & 0o111 ? 0o755 : 0o644, file: full, size: s.size });
+        entries.push({
+          path,
+          type: 'file',
+          mode: s.mode & 0o111 ? 0o755 : 0o644,
+          file: full,
+          size: s.size,
+        });
       }
     }
   };
@@ -73,7 +79,10 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
   const name = binaryName(o.context, o.main);
   // The check runs beside the compiles, off the critical path; its verdict still comes first.
   const checked = o.timeline.phase('go-check', async (attrs) => {
-    const [, goVer] = await Promise.all([checkMainPackage(o.exec, o.go, o.context, o.main), goVersion(o.exec, o.go)]);
+    const [, goVer] = await Promise.all([
+      checkMainPackage(o.exec, o.go, o.context, o.main),
+      goVersion(o.exec, o.go),
+    ]);
     Object.assign(attrs, { main: o.main, binary: name, go: goVer });
     return goVer;
   });
@@ -86,9 +95,24 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
   if (o.base.kind === 'static') {
     const layer = await writeLayer(
       [
-        { path: '/etc/passwd', type: 'file', mode: 0o644, content: Buffer.from(STATIC_BASE_FILES.passwd) },
-        { path: '/etc/group', type: 'file', mode: 0o644, content: Buffer.from(STATIC_BASE_FILES.group) },
-        { path: '/etc/nsswitch.conf', type: 'file', mode: 0o644, content: Buffer.from(STATIC_BASE_FILES.nsswitch) },
+        {
+          path: '/etc/passwd',
+          type: 'file',
+          mode: 0o644,
+          content: Buffer.from(STATIC_BASE_FILES.passwd),
+        },
+        {
+          path: '/etc/group',
+          type: 'file',
+          mode: 0o644,
+          content: Buffer.from(STATIC_BASE_FILES.group),
+        },
+        {
+          path: '/etc/nsswitch.conf',
+          type: 'file',
+          mode: 0o644,
+          content: Buffer.from(STATIC_BASE_FILES.nsswitch),
+        },
         { path: '/tmp', type: 'dir', mode: 0o1777 },
         { path: '/home/nonroot', type: 'dir', mode: 0o755 },
       ],
@@ -98,39 +122,69 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
     shared.push({ layer, createdBy: 'gantry static base: nonroot user, /tmp' });
   }
   if (o.staticDir) {
-    const layer = await writeLayer(await walk(o.staticDir, o.staticPath ?? '/static'), join(o.workDir, 'static-files.tar.gz'), steadyOpts);
+    const layer = await writeLayer(
+      await walk(o.staticDir, o.staticPath ?? '/static'),
+      join(o.workDir, 'static-files.tar.gz'),
+      steadyOpts,
+    );
     shared.push({ layer, createdBy: `gantry static files ${o.staticPath ?? '/static'}` });
   }
 
   for (const l of shared) o.onBlob?.({ descriptor: l.layer.descriptor, source: l.layer.source });
 
   const binaryPath = `/usr/local/bin/${name}`;
-  const ldflags = ['-s', '-w', `-X main.version=${o.version}`, `-X main.commit=${o.revision}`, ...o.ldflags];
+  const ldflags = [
+    '-s',
+    '-w',
+    `-X main.version=${o.version}`,
+    `-X main.commit=${o.revision}`,
+    ...o.ldflags,
+  ];
   const concurrency = Math.min(availableParallelism(), o.platforms.length);
   const building = mapLimit(o.platforms, concurrency, async (platform): Promise<PlatformImage> => {
     const key = formatPlatform(platform);
     const slug = key.replace(/\//g, '-');
     const binary = join(o.workDir, slug, name);
     const appLayer = await o.timeline.phase(`build ${key}`, async (attrs) => {
-      await compileGo(o.exec, o.go, { dir: o.context, main: o.main, platform, out: binary, ldflags });
+      await compileGo(o.exec, o.go, {
+        dir: o.context,
+        main: o.main,
+        platform,
+        out: binary,
+        ldflags,
+      });
       const size = (await stat(binary)).size;
-      const layer = await writeLayer([{ path: binaryPath, type: 'file', mode: 0o755, file: binary, size }], join(o.workDir, `${slug}.tar.gz`), layerOpts);
+      const layer = await writeLayer(
+        [{ path: binaryPath, type: 'file', mode: 0o755, file: binary, size }],
+        join(o.workDir, `${slug}.tar.gz`),
+        layerOpts,
+      );
       Object.assign(attrs, { platform: key, binaryBytes: size, layerBytes: layer.descriptor.size });
       return layer;
     });
     o.onBlob?.({ descriptor: appLayer.descriptor, source: appLayer.source });
     const goVer = await checked;
     const base = o.base.perPlatform.get(key)!;
-    const annotations: Record<string, string> = { [Annotation.created]: created, [GO_VERSION_ANNOTATION]: goVer };
+    const annotations: Record<string, string> = {
+      [Annotation.created]: created,
+      [GO_VERSION_ANNOTATION]: goVer,
+    };
     if (o.base.reference && base.manifestDigest) {
       annotations[Annotation.baseName] = formatReference(o.base.reference);
       annotations[Annotation.baseDigest] = base.manifestDigest;
     }
-    const own = [...shared, { layer: appLayer, createdBy: `go build ${o.main} (${goVer}, ${key})` }];
+    const own = [
+      ...shared,
+      { layer: appLayer, createdBy: `go build ${o.main} (${goVer}, ${key})` },
+    ];
     const { config, manifest } = assembleImage({
       platform,
       base,
-      layers: own.map((l) => ({ descriptor: l.layer.descriptor, diffId: l.layer.diffId, createdBy: l.createdBy })),
+      layers: own.map((l) => ({
+        descriptor: l.layer.descriptor,
+        diffId: l.layer.diffId,
+        createdBy: l.createdBy,
+      })),
       created,
       entrypoint: [binaryPath],
       user: o.user,
@@ -148,11 +202,19 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       platform,
       config,
       manifest,
-      descriptor: { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.bytes.length, platform },
+      descriptor: {
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.bytes.length,
+        platform,
+      },
       blobs: [
         ...baseBlobs,
         ...own.map((l) => ({ descriptor: l.layer.descriptor, source: l.layer.source })),
-        { descriptor: { digest: config.digest, size: config.bytes.length }, source: bufferSource(config.bytes) },
+        {
+          descriptor: { digest: config.digest, size: config.bytes.length },
+          source: bufferSource(config.bytes),
+        },
       ],
     };
   });
@@ -160,7 +222,10 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
   if (check.status === 'rejected') throw check.reason;
   if (built.status === 'rejected') throw built.reason;
   const images = built.value;
-  const indexAnnotations: Record<string, string> = { ...o.annotations, [Annotation.created]: created };
+  const indexAnnotations: Record<string, string> = {
+    ...o.annotations,
+    [Annotation.created]: created,
+  };
   if (o.base.reference && o.base.digest) {
     indexAnnotations[Annotation.baseName] = formatReference(o.base.reference);
     indexAnnotations[Annotation.baseDigest] = o.base.digest;

@@ -7,14 +7,30 @@ import type { Platform } from '../../oci/platform.js';
 export const MAIN_ACCEPTED = 'a main package of the Go module in context, e.g. . or ./cmd/server';
 
 /** Checks that `main` is a main package; returns the binary name (its last import path element). */
-export async function checkMainPackage(exec: Exec, go: string, dir: string, main: string): Promise<string> {
-  const r = await exec(go, ['list', '-f', '{{.Name}} {{.ImportPath}}', main], { cwd: dir, silent: true, allowFailure: true, env: { ...process.env, CGO_ENABLED: '0' } });
+export async function checkMainPackage(
+  exec: Exec,
+  go: string,
+  dir: string,
+  main: string,
+): Promise<string> {
+  const r = await exec(go, ['list', '-f', '{{.Name}} {{.ImportPath}}', main], {
+    cwd: dir,
+    silent: true,
+    allowFailure: true,
+    env: { ...process.env, CGO_ENABLED: '0' },
+  });
   if (r.exitCode !== 0) {
     const why = r.stderr.trim().split('\n')[0] ?? `go list exited ${r.exitCode}`;
     throw new ValidationError('main', main, MAIN_ACCEPTED, `go list: ${why}`);
   }
   const [name, importPath] = r.stdout.trim().split('\n')[0]?.split(' ') ?? [];
-  if (name !== 'main') throw new ValidationError('main', main, MAIN_ACCEPTED, `package ${name} (${importPath}) is not a main package`);
+  if (name !== 'main')
+    throw new ValidationError(
+      'main',
+      main,
+      MAIN_ACCEPTED,
+      `package ${name} (${importPath}) is not a main package`,
+    );
   return importPath?.split('/').pop() ?? 'app';
 }
 
@@ -24,7 +40,13 @@ export function binaryName(dir: string, main: string): string {
   if (clean !== '.' && clean !== '') return clean.split('/').pop() ?? 'app';
   try {
     const module = /^module\s+(\S+)/m.exec(readFileSync(join(dir, 'go.mod'), 'utf8'))?.[1];
-    if (module) return module.replace(/\/v\d+$/, '').split('/').pop() ?? 'app';
+    if (module)
+      return (
+        module
+          .replace(/\/v\d+$/, '')
+          .split('/')
+          .pop() ?? 'app'
+      );
   } catch {
     // no go.mod: checkMainPackage reports it
   }
@@ -44,11 +66,29 @@ export function goPlatformEnv(p: Platform): Record<string, string> {
 
 /** `go build` argv for one platform: static (CGO_ENABLED=0 in env), -trimpath, ldflags. */
 export function goBuildArgs(main: string, out: string, ldflags: readonly string[]): string[] {
-  return ['build', '-trimpath', ...(ldflags.length ? ['-ldflags', ldflags.join(' ')] : []), '-o', out, main];
+  return [
+    'build',
+    '-trimpath',
+    ...(ldflags.length ? ['-ldflags', ldflags.join(' ')] : []),
+    '-o',
+    out,
+    main,
+  ];
 }
 
 /** Cross-compiles main for one platform; no emulation, the host's toolchain does every arch. */
-export async function compileGo(exec: Exec, go: string, opts: { dir: string; main: string; platform: Platform; out: string; ldflags: readonly string[]; env?: Record<string, string> }): Promise<void> {
+export async function compileGo(
+  exec: Exec,
+  go: string,
+  opts: {
+    dir: string;
+    main: string;
+    platform: Platform;
+    out: string;
+    ldflags: readonly string[];
+    env?: Record<string, string>;
+  },
+): Promise<void> {
   await exec(go, goBuildArgs(opts.main, opts.out, opts.ldflags), {
     cwd: opts.dir,
     env: { ...process.env, ...(opts.env ?? {}), CGO_ENABLED: '0', ...goPlatformEnv(opts.platform) },

@@ -19,7 +19,12 @@ describe('reproducible layers', () => {
     writeFileSync(bin, Buffer.alloc(70_000, 7));
     const entries = [
       { path: '/usr/local/bin/app', type: 'file' as const, mode: 0o755, file: bin, size: 70_000 },
-      { path: '/etc/passwd', type: 'file' as const, mode: 0o644, content: Buffer.from('root:x:0:0::/root:/sbin/nologin\n') },
+      {
+        path: '/etc/passwd',
+        type: 'file' as const,
+        mode: 0o644,
+        content: Buffer.from('root:x:0:0::/root:/sbin/nologin\n'),
+      },
       { path: '/tmp', type: 'dir' as const, mode: 0o1777 },
     ];
     const a = await writeLayer(entries, join(dir, 'a.tgz'), opts);
@@ -34,7 +39,12 @@ describe('reproducible layers', () => {
     const long = `/srv/${'d'.repeat(90)}/${'f'.repeat(120)}.txt`;
     const layer = await writeLayer(
       [
-        { path: '/usr/local/bin/app', type: 'file', mode: 0o755, content: Buffer.from('#!/bin/true\n') },
+        {
+          path: '/usr/local/bin/app',
+          type: 'file',
+          mode: 0o755,
+          content: Buffer.from('#!/bin/true\n'),
+        },
         { path: '/tmp', type: 'dir', mode: 0o1777 },
         { path: '/usr/bin/app-link', type: 'symlink', mode: 0o777, linkname: '/usr/local/bin/app' },
         { path: long, type: 'file', mode: 0o644, content: Buffer.from('long name') },
@@ -42,7 +52,10 @@ describe('reproducible layers', () => {
       join(dir, 'l.tgz'),
       opts,
     );
-    const listing = execFileSync('tar', ['-tvzf', layer.path, '--numeric-owner', '--full-time'], { encoding: 'utf8', env: { ...process.env, TZ: 'UTC' } });
+    const listing = execFileSync('tar', ['-tvzf', layer.path, '--numeric-owner', '--full-time'], {
+      encoding: 'utf8',
+      env: { ...process.env, TZ: 'UTC' },
+    });
     const lines = listing.trim().split('\n');
     expect(lines.map((l) => l.split(/\s+/).slice(5).join(' '))).toEqual([
       'srv/',
@@ -58,13 +71,20 @@ describe('reproducible layers', () => {
     ]);
     expect(lines.every((l) => l.includes(' 0/0 ') && l.includes('2023-11-14 22:13:20'))).toBe(true);
     expect(lines.find((l) => l.endsWith('tmp/'))?.startsWith('drwxrwxrwt')).toBe(true);
-    expect(lines.find((l) => l.endsWith(' usr/local/bin/app'))?.startsWith('-rwxr-xr-x')).toBe(true);
+    expect(lines.find((l) => l.endsWith(' usr/local/bin/app'))?.startsWith('-rwxr-xr-x')).toBe(
+      true,
+    );
     execFileSync('tar', ['-xzf', layer.path, '-C', dir]);
     expect(readFileSync(join(dir, long.slice(1)), 'utf8')).toBe('long name');
   });
 
   it('adds missing parent directories once', () => {
-    expect(withParents([{ path: '/a/b/c', type: 'file', mode: 0o644 }, { path: '/a', type: 'dir', mode: 0o700 }]).map((e) => [e.path, e.mode])).toEqual([
+    expect(
+      withParents([
+        { path: '/a/b/c', type: 'file', mode: 0o644 },
+        { path: '/a', type: 'dir', mode: 0o700 },
+      ]).map((e) => [e.path, e.mode]),
+    ).toEqual([
       ['/a/b/c', 0o644],
       ['/a', 0o700],
       ['/a/b', 0o755],
