@@ -295,6 +295,66 @@ describe('build-push with the go builder', () => {
   });
 });
 
+describe('build-push image contents', () => {
+  it('adds static files as their own layer, sets env and user, and builds on scratch', async () => {
+    const job = await Job.create({ workspace });
+    const assets = join(work, 'assets');
+    mkdirSync(join(assets, 'css'), { recursive: true });
+    writeFileSync(join(assets, 'index.html'), '<h1>hello</h1>\n');
+    writeFileSync(join(assets, 'css', 'site.css'), 'h1{}\n');
+    try {
+      const run = await buildPush(job, {
+        platforms: 'linux/amd64',
+        base: 'scratch',
+        'static-dir': assets,
+        'static-path': '/srv/www',
+        env: 'GREETING=hi\nLOG_LEVEL=debug',
+        user: '1000:1000',
+        'oci-layout': join(work, 'contents'),
+      });
+      expect(run.errors).toEqual([]);
+      const dir = join(work, 'contents');
+      const config = JSON.parse(
+        execFileSync('skopeo', ['inspect', '--config', `oci:${dir}:main`], { encoding: 'utf8' }),
+      ) as {
+        architecture: string;
+        config: {
+          Env: string[];
+          User: string;
+          Entrypoint: string[];
+          Labels: Record<string, string>;
+        };
+        rootfs: { diff_ids: string[] };
+      };
+      expect(config.architecture).toBe('amd64');
+      expect(config.config.Env).toEqual(expect.arrayContaining(['GREETING=hi', 'LOG_LEVEL=debug']));
+      expect(config.config.User).toBe('1000:1000');
+      expect(config.config.Entrypoint).toEqual(['/usr/local/bin/hello-go']);
+      expect(config.config.Labels['org.opencontainers.image.created']).toBe(
+        '2024-05-01T12:00:00.000Z',
+      );
+      // scratch: no base layer; static files, then the binary
+      expect(config.rootfs.diff_ids).toHaveLength(2);
+      const bundle = join(work, 'contents-bundle');
+      execFileSync(requireProgram('umoci', 'umoci'), [
+        'unpack',
+        '--rootless',
+        '--image',
+        `${dir}:main`,
+        bundle,
+      ]);
+      expect(readFileSync(join(bundle, 'rootfs', 'srv', 'www', 'css', 'site.css'), 'utf8')).toBe(
+        'h1{}\n',
+      );
+      expect(readFileSync(join(bundle, 'rootfs', 'srv', 'www', 'index.html'), 'utf8')).toBe(
+        '<h1>hello</h1>\n',
+      );
+    } finally {
+      await job.cleanup();
+    }
+  });
+});
+
 describe('build-push input errors, before anything is pushed', () => {
   beforeAll(() => {
     mkdirSync(join(workspace, 'lib'), { recursive: true });
