@@ -330,8 +330,14 @@ describe('build-push image contents', () => {
       expect(config.config.Env).toEqual(expect.arrayContaining(['GREETING=hi', 'LOG_LEVEL=debug']));
       expect(config.config.User).toBe('1000:1000');
       expect(config.config.Entrypoint).toEqual(['/usr/local/bin/hello-go']);
+      const commitTime = Number(
+        execFileSync('git', ['log', '-1', '--format=%ct'], {
+          cwd: workspace,
+          encoding: 'utf8',
+        }).trim(),
+      );
       expect(config.config.Labels['org.opencontainers.image.created']).toBe(
-        '2024-05-01T12:00:00.000Z',
+        new Date(commitTime * 1000).toISOString(),
       );
       // scratch: no base layer; static files, then the binary
       expect(config.rootfs.diff_ids).toHaveLength(2);

@@ -4,8 +4,9 @@ import { InvalidPlatformError } from '../../oci/errors.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../oci/platform.js';
 import { isValidTag, referenceName, type Reference } from '../../oci/reference.js';
 import { ValidationError } from '../../runtime/errors.js';
-import { readBoolean, readEnum, readList, readSecret, readString } from '../../runtime/inputs.js';
-import { parseAnnotations, referenceInput } from '../merge/inputs.js';
+import { readBoolean, readEnum, readList, readString } from '../../runtime/inputs.js';
+import type { Credentials } from '../../oci/registry/auth.js';
+import { parseAnnotations, readCredentials, referenceInput } from '../../publish/inputs.js';
 
 /** Input and output names, as in actions/build-push/action.yml. */
 export const INPUT = {
@@ -53,8 +54,7 @@ export interface BuildPushInputs {
   annotations: Record<string, string>;
   push: boolean | undefined;
   ociLayout: string;
-  username: string;
-  password: string;
+  credentials?: Credentials;
   insecureRegistries: string[];
   main: string;
   base: string;
@@ -151,16 +151,7 @@ export function readInputs(): BuildPushInputs {
       `bare tags need ${INPUT.images} to name the image`,
     );
   }
-  const username = readString(INPUT.username);
-  const password = readSecret(INPUT.password);
-  if (Boolean(username) !== Boolean(password)) {
-    throw new ValidationError(
-      username ? INPUT.password : INPUT.username,
-      '',
-      'both username and password, or neither',
-      'one of the pair is missing',
-    );
-  }
+  const credentials = readCredentials(INPUT.username, INPUT.password);
   const pushRaw = readString(INPUT.push);
   const staticDir = readString(INPUT.staticDir);
   if (staticDir && !existsSync(workspacePath(staticDir)))
@@ -178,8 +169,7 @@ export function readInputs(): BuildPushInputs {
     ),
     push: pushRaw === '' ? undefined : readBoolean(INPUT.push, false),
     ociLayout: readString(INPUT.ociLayout) ? workspacePath(readString(INPUT.ociLayout)) : '',
-    username,
-    password,
+    ...(credentials ? { credentials } : {}),
     insecureRegistries: readList(INPUT.insecureRegistries),
     main: readString(INPUT.main, { fallback: '.' }),
     base: readString(INPUT.base, { fallback: 'static' }),

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '@actions/core';
@@ -19,19 +18,18 @@ import { Timeline } from '../../runtime/timeline.js';
 import { dockerfileIn, INPUT, OUTPUT, readInputs, targetsOf, type BuilderName } from './inputs.js';
 
 /** The image's time: SOURCE_DATE_EPOCH, else the commit's, else 0 — the same for every rebuild of a commit. */
-export function sourceEpoch(context: string, env: NodeJS.ProcessEnv = process.env): number {
+export async function sourceEpoch(
+  context: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   if (env.SOURCE_DATE_EPOCH && /^\d+$/.test(env.SOURCE_DATE_EPOCH))
     return Number(env.SOURCE_DATE_EPOCH);
-  try {
-    const out = execFileSync('git', ['-C', context, 'log', '-1', '--format=%ct'], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    }).trim();
-    if (/^\d+$/.test(out)) return Number(out);
-  } catch {
-    // not a git checkout
-  }
-  return 0;
+  const r = await execFile('git', ['-C', context, 'log', '-1', '--format=%ct'], {
+    silent: true,
+    allowFailure: true,
+  }).catch(() => undefined);
+  const out = r?.exitCode === 0 ? r.stdout.trim() : '';
+  return /^\d+$/.test(out) ? Number(out) : 0;
 }
 
 function chooseBuilder(builder: BuilderName, context: string): 'go' | 'buildkit' | 'pack' {
@@ -56,7 +54,7 @@ export async function main(): Promise<void> {
     );
   }
 
-  const epoch = sourceEpoch(inputs.context);
+  const epoch = await sourceEpoch(inputs.context);
   const created = new Date(epoch * 1000).toISOString();
   const git = gitContextFromEnv();
   const meta = deriveMetadata(git, created);
@@ -74,9 +72,7 @@ export async function main(): Promise<void> {
 
   const first = [...targets.values()][0]?.ref;
   const pool = new RegistryPool({
-    ...(inputs.username
-      ? { credentials: { username: inputs.username, password: inputs.password } }
-      : {}),
+    ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
     ...(first ? { loginRegistry: first.registry } : {}),
     insecureRegistries: inputs.insecureRegistries,
     onRetry: (m) => core.info(m),

@@ -14,9 +14,7 @@ export async function main(): Promise<void> {
   const timeline = new Timeline('merge');
   const first = inputs.tags[0]!;
   const pool = new RegistryPool({
-    ...(inputs.username
-      ? { credentials: { username: inputs.username, password: inputs.password } }
-      : {}),
+    ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
     loginRegistry: first.registry,
     insecureRegistries: inputs.insecureRegistries,
     onRetry: (m) => core.info(m),

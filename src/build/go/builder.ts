@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { buildIndex } from '../../oci/index.js';
+import { descriptorOf } from '../../oci/manifest.js';
 import { Annotation, MediaType } from '../../oci/mediatypes.js';
 import { formatPlatform, type Platform } from '../../oci/platform.js';
 import { formatReference } from '../../oci/reference.js';
@@ -202,12 +203,7 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       platform,
       config,
       manifest,
-      descriptor: {
-        mediaType: manifest.mediaType,
-        digest: manifest.digest,
-        size: manifest.bytes.length,
-        platform,
-      },
+      descriptor: descriptorOf(manifest, { platform }),
       blobs: [
         ...baseBlobs,
         ...own.map((l) => ({ descriptor: l.layer.descriptor, source: l.layer.source })),

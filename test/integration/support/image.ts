@@ -3,7 +3,7 @@ import { createReadStream, mkdirSync, readFileSync, statSync, writeFileSync } fr
 import { join } from 'node:path';
 import type { Descriptor } from '../../../src/oci/descriptor.js';
 import { sha256Digest } from '../../../src/oci/digest.js';
-import { type Blob, toBlob, type ImageConfig } from '../../../src/oci/manifest.js';
+import { descriptorOf, type Blob, toBlob, type ImageConfig } from '../../../src/oci/manifest.js';
 import { MediaType } from '../../../src/oci/mediatypes.js';
 import type { Platform } from '../../../src/oci/platform.js';
 import { bufferSource, type ManifestToPush } from '../../../src/publish/publish.js';
@@ -69,12 +69,7 @@ export function makeImage(
     platform,
     config,
     manifest,
-    descriptor: {
-      mediaType: manifest.mediaType,
-      digest: manifest.digest,
-      size: manifest.bytes.length,
-      platform,
-    },
+    descriptor: descriptorOf(manifest, { platform }),
     blobs: [
       {
         descriptor: { digest: config.digest, size: config.bytes.length },

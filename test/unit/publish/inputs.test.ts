@@ -1,4 +1,4 @@
-import { parseAnnotations } from '../../../src/actions/merge/inputs.js';
+import { parseAnnotations } from '../../../src/publish/inputs.js';
 import { ValidationError } from '../../../src/runtime/errors.js';
 
 describe('merge annotations', () => {

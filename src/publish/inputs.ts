@@ -1,0 +1,60 @@
+import type { Credentials } from '../oci/registry/auth.js';
+import { InvalidReferenceError } from '../oci/errors.js';
+import { parseReference, type Reference } from '../oci/reference.js';
+import { ValidationError } from '../runtime/errors.js';
+import { readSecret, readString } from '../runtime/inputs.js';
+
+/** A reference from an input, its grammar errors reported against that input. */
+export function referenceInput(input: string, value: string, accepted: string): Reference {
+  try {
+    return parseReference(value);
+  } catch (err) {
+    if (err instanceof InvalidReferenceError)
+      throw new ValidationError(input, value, accepted, err.reason);
+    throw err;
+  }
+}
+
+/** `key=value` lines; the `index:` prefix of docker buildx is accepted, other levels are not. */
+export function parseAnnotations(input: string, lines: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of lines) {
+    const eq = line.indexOf('=');
+    let key = eq > 0 ? line.slice(0, eq).trim() : '';
+    const level = /^(index|manifest|manifest-descriptor|index-descriptor)(\[[^\]]*\])?:(.+)$/.exec(
+      key,
+    );
+    if (level) {
+      if (level[1] !== 'index' || level[2]) {
+        throw new ValidationError(
+          input,
+          line,
+          'key=value or index:key=value',
+          'merge annotates only the index',
+        );
+      }
+      key = level[3] ?? '';
+    }
+    if (!key) throw new ValidationError(input, line, 'key=value or index:key=value, one per line');
+    out[key] = line.slice(eq + 1).trim();
+  }
+  return out;
+}
+
+/** A username/password pair from inputs (the password masked at once); both or neither. */
+export function readCredentials(
+  usernameInput: string,
+  passwordInput: string,
+): Credentials | undefined {
+  const username = readString(usernameInput);
+  const password = readSecret(passwordInput);
+  if (Boolean(username) !== Boolean(password)) {
+    throw new ValidationError(
+      username ? passwordInput : usernameInput,
+      '',
+      'both username and password, or neither',
+      'one of the pair is missing',
+    );
+  }
+  return username ? { username, password } : undefined;
+}
