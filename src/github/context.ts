@@ -7,13 +7,16 @@ export interface GitContext {
   /** The commit the image is of: the PR head for pull requests (not the merge commit). */
   sha: string;
   prNumber?: number;
+  /** The branch a pull request merges into. */
+  baseRef?: string;
   repository: string;
+  workflow: string;
   serverUrl: string;
   defaultBranch?: string;
 }
 
 interface Payload {
-  pull_request?: { number?: number; head?: { sha?: string } };
+  pull_request?: { number?: number; head?: { sha?: string }; base?: { ref?: string } };
   repository?: { default_branch?: string; full_name?: string };
 }
 
@@ -34,9 +37,11 @@ export function gitContextFromEnv(env: NodeJS.ProcessEnv = process.env): GitCont
     ref: env.GITHUB_REF ?? '',
     sha: pr?.head?.sha ?? env.GITHUB_SHA ?? '',
     repository: env.GITHUB_REPOSITORY ?? payload.repository?.full_name ?? '',
+    workflow: env.GITHUB_WORKFLOW ?? '',
     serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
   };
   if (pr?.number !== undefined) ctx.prNumber = pr.number;
+  if (pr?.base?.ref) ctx.baseRef = pr.base.ref;
   if (payload.repository?.default_branch) ctx.defaultBranch = payload.repository.default_branch;
   return ctx;
 }

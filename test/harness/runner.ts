@@ -78,6 +78,8 @@ export interface JobOptions {
   repository?: string;
   token?: string;
   timeoutMs?: number;
+  /** The REST API base URL (a local server in tests), as a GHES runner sets GITHUB_API_URL. */
+  apiUrl?: string;
 }
 
 export interface UsesOptions {
@@ -205,13 +207,13 @@ export class Job {
       base_ref: pr?.base?.ref ?? '',
       workspace: this.workspace,
       server_url: 'https://github.com',
-      api_url: 'https://api.github.com',
+      api_url: this.options.apiUrl ?? 'https://api.github.com',
       graphql_url: 'https://api.github.com/graphql',
       run_id: '4242',
       run_number: '7',
       run_attempt: '1',
       job: 'build',
-      workflow: 'ci',
+      workflow: this.options.env?.GITHUB_WORKFLOW ?? 'ci',
       actor: 'octocat',
     };
   }

@@ -9,6 +9,7 @@ const base: GitContext = {
   ref: 'refs/heads/main',
   sha: '0123456789abcdef0123456789abcdef01234567',
   repository: 'acme/api',
+  workflow: 'ci',
   serverUrl: 'https://github.com',
 };
 
