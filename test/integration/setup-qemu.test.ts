@@ -148,7 +148,7 @@ describe('setup-qemu from a release archive (qemu: release)', () => {
   let archive: Buffer;
   let sha256: string;
   const platform = releasePlatform();
-  const route = `/deploy/v10.2.3-68/qemu_v10.2.3_${platform}.tar.gz`;
+  const route = `/tonistiigi/binfmt/releases/download/deploy/v10.2.3-68/qemu_v10.2.3_${platform}.tar.gz`;
 
   beforeAll(async () => {
     // The tonistiigi/binfmt layout: qemu-<arch> at the archive root (built from Debian's static emulators).
@@ -225,7 +225,7 @@ describe('setup-qemu from a release archive (qemu: release)', () => {
         expect(main.exitCode).toBe(1);
         expect(main.errors).toHaveLength(1);
         expect(main.errors[0]).toMatch(
-          /^Checksum mismatch for http:\/\/127\.0\.0\.1:\d+\/deploy%2Fv10\.2\.3-68\/.*: expected sha256 [0-9a-f]{64}, got [0-9a-f]{64}; nothing was installed$/,
+          /^Checksum mismatch for http:\/\/127\.0\.0\.1:\d+\/tonistiigi\/binfmt\/releases\/download\/deploy%2Fv10\.2\.3-68\/.*: expected sha256 [0-9a-f]{64}, got [0-9a-f]{64}; nothing was installed$/,
         );
         expect(existsSync(join(toolCache, 'binfmt-qemu'))).toBe(false);
         expect(main.path).toEqual([]);
@@ -248,7 +248,7 @@ describe('setup-qemu from a release archive (qemu: release)', () => {
     try {
       expect(main.exitCode).toBe(1);
       expect(main.errors[0]).toMatch(
-        /^Input "checksum": no pinned checksum for deploy\/v9\.9\.9-1 on linux-\w+/,
+        /^Input "checksum": binfmt-qemu deploy\/v9\.9\.9-1 has no pinned checksum and no checksum file for linux-\w+; got ""; accepted: the sha256 of the release asset$/,
       );
       expect(server.requests.some((r) => r.includes('v9.9.9'))).toBe(false);
     } finally {

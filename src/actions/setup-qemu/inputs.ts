@@ -1,12 +1,8 @@
 import { parseMirror, normaliseSha256 } from '../../runtime/download.js';
 import { readBoolean, readEnum, readList, readString } from '../../runtime/inputs.js';
 import { hostQemuArch, resolveArches, type QemuArch } from '../../tools/qemu/arches.js';
-import {
-  DEFAULT_QEMU_MIRROR,
-  DEFAULT_QEMU_RELEASE,
-  parseQemuRelease,
-  type QemuRelease,
-} from '../../tools/qemu/install.js';
+import { DEFAULT_MIRROR } from '../../tools/installer.js';
+import { parseVersion, SPECS } from '../../tools/spec.js';
 
 /** Input and output names, as in actions/setup-qemu/action.yml. */
 export const INPUT = {
@@ -29,7 +25,8 @@ export interface SetupQemuInputs {
   host: string | undefined;
   arches: QemuArch[];
   source: QemuSource;
-  release: QemuRelease;
+  /** The tonistiigi/binfmt release tag. */
+  release: string;
   mirror: string;
   checksum?: string;
   reset: boolean;
@@ -46,11 +43,8 @@ export function readInputs(): SetupQemuInputs {
     host,
     arches: resolveArches(INPUT.platforms, list.length ? list : ['all'], host),
     source: readEnum(INPUT.qemu, QEMU_SOURCES, 'auto'),
-    release: parseQemuRelease(
-      INPUT.version,
-      readString(INPUT.version, { fallback: DEFAULT_QEMU_RELEASE }),
-    ),
-    mirror: parseMirror(INPUT.mirror, readString(INPUT.mirror, { fallback: DEFAULT_QEMU_MIRROR })),
+    release: parseVersion(SPECS['binfmt-qemu'], INPUT.version, readString(INPUT.version)),
+    mirror: parseMirror(INPUT.mirror, readString(INPUT.mirror, { fallback: DEFAULT_MIRROR })),
     ...(checksum ? { checksum: normaliseSha256(INPUT.checksum, checksum) } : {}),
     reset: readBoolean(INPUT.reset, false),
     preserveArgv0: readBoolean(INPUT.preserveArgv0, false),

@@ -11,7 +11,7 @@ import {
   type Emulators,
 } from '../../tools/qemu/install.js';
 import { archesToRegister, registerArches, runnablePlatforms } from '../../tools/qemu/register.js';
-import { OUTPUT, readInputs, type SetupQemuInputs } from './inputs.js';
+import { INPUT, OUTPUT, readInputs, type SetupQemuInputs } from './inputs.js';
 
 export interface SetupQemuDeps {
   exec: Exec;
@@ -47,9 +47,10 @@ async function provideEmulators(
   return installRelease(
     arches,
     {
-      release: inputs.release,
+      version: inputs.release,
       mirror: inputs.mirror,
       ...(inputs.checksum ? { checksum: inputs.checksum } : {}),
+      inputs: { version: INPUT.version, checksum: INPUT.checksum },
     },
     attrs,
   );
