@@ -119,8 +119,10 @@ export async function installTool(
   if (!sha256 && spec.checksumFile) {
     const file = spec.checksumFile(tag, asset);
     const sums = await downloadText(`${base}/${encodeURIComponent(file)}`);
-    sha256 = sha256From(sums, asset);
-    if (!sha256) throw new UserError(`${file} of ${spec.name} ${tag} has no sha256 for ${asset}`);
+    if (sums !== undefined) {
+      sha256 = sha256From(sums, asset);
+      if (!sha256) throw new UserError(`${file} of ${spec.name} ${tag} has no sha256 for ${asset}`);
+    }
   }
   if (!sha256) {
     if (!opts.allowUnverified) {
@@ -128,7 +130,7 @@ export async function installTool(
         opts.inputs?.checksum ?? 'checksum',
         '',
         'the sha256 of the release asset',
-        `${spec.name} ${tag} has no pinned checksum and no checksum file for ${platform}`,
+        `${spec.name} ${tag} has no pinned checksum and no checksum file for ${platform} (allow-unverified: true installs it anyway)`,
       );
     }
     attrs.verified = 'NOT VERIFIED';
@@ -163,11 +165,13 @@ export async function installTool(
   return { dir, tag, binaries: binaries.map((b) => join(dir, b)), cacheHit: false };
 }
 
-async function downloadText(url: string): Promise<string> {
+/** A small text file, or undefined when the release has none (404). */
+async function downloadText(url: string): Promise<string | undefined> {
   const http = new HttpClient('gantry');
   try {
     const res = await http.get(url);
     const body = await res.readBody();
+    if (res.message.statusCode === 404) return undefined;
     if (res.message.statusCode !== 200)
       throw new UserError(`GET ${redactUrl(url)} answered ${res.message.statusCode}`);
     return body;
