@@ -27,7 +27,7 @@ export interface InstallOptions {
   allowUnverified?: boolean;
   platform?: string;
   /** Input names, for error messages. */
-  inputs?: { version?: string; checksum?: string };
+  inputs?: { version?: string; checksum?: string; allowUnverified?: string };
 }
 
 export interface Installed {
@@ -130,7 +130,10 @@ export async function installTool(
         opts.inputs?.checksum ?? 'checksum',
         '',
         'the sha256 of the release asset',
-        `${spec.name} ${tag} has no pinned checksum and no checksum file for ${platform} (allow-unverified: true installs it anyway)`,
+        `${spec.name} ${tag} has no pinned checksum and no checksum file for ${platform}` +
+          (opts.inputs?.allowUnverified
+            ? ` (${opts.inputs.allowUnverified}: true installs it anyway)`
+            : ''),
       );
     }
     attrs.verified = 'NOT VERIFIED';

@@ -19,7 +19,11 @@ export async function main(): Promise<void> {
         ...(inputs.token ? { token: inputs.token } : {}),
         ...(inputs.checksum ? { checksum: inputs.checksum } : {}),
         allowUnverified: inputs.allowUnverified,
-        inputs: { version: INPUT.version, checksum: INPUT.checksum },
+        inputs: {
+          version: INPUT.version,
+          checksum: INPUT.checksum,
+          allowUnverified: INPUT.allowUnverified,
+        },
       },
       attrs,
     ),
