@@ -1,0 +1,108 @@
+import { existsSync } from 'node:fs';
+import { normaliseSha256, parseMirror } from '../../runtime/download.js';
+import { ValidationError } from '../../runtime/errors.js';
+import {
+  readBoolean,
+  readInteger,
+  readList,
+  readSecret,
+  readString,
+} from '../../runtime/inputs.js';
+import { checkRegistryHost } from '../../tools/buildkit/config.js';
+import { DEFAULT_MIRROR } from '../../tools/installer.js';
+import { parseVersion, SPECS } from '../../tools/spec.js';
+
+/** Input and output names, as in actions/setup-buildkit/action.yml. */
+export const INPUT = {
+  version: 'version',
+  mirror: 'mirror',
+  checksum: 'checksum',
+  allowUnverified: 'allow-unverified',
+  token: 'token',
+  endpoint: 'endpoint',
+  tlsCa: 'tls-ca',
+  tlsCert: 'tls-cert',
+  tlsKey: 'tls-key',
+  insecureRegistries: 'insecure-registries',
+  mirrors: 'mirrors',
+  config: 'config',
+  timeout: 'timeout',
+} as const;
+
+export const OUTPUT = { endpoint: 'endpoint', platforms: 'platforms', version: 'version' } as const;
+
+export interface SetupBuildkitInputs {
+  version: string;
+  mirror: string;
+  checksum?: string;
+  allowUnverified: boolean;
+  token: string;
+  endpoint: string;
+  tls?: { ca: string; cert: string; key: string };
+  insecureRegistries: string[];
+  mirrors: string[];
+  config: string;
+  timeoutSeconds: number;
+}
+
+const ENDPOINT_ACCEPTED =
+  'unix:///path/to/buildkitd.sock, tcp://host:port (with tls-ca, tls-cert, tls-key), or kube-pod://<pod>';
+
+function readTls(endpoint: string): SetupBuildkitInputs['tls'] {
+  const files = {
+    ca: readString(INPUT.tlsCa),
+    cert: readString(INPUT.tlsCert),
+    key: readString(INPUT.tlsKey),
+  };
+  const given = Object.values(files).filter(Boolean).length;
+  if (!endpoint.startsWith('tcp://')) {
+    if (given)
+      throw new ValidationError(
+        INPUT.tlsCa,
+        files.ca || files.cert || files.key,
+        'TLS files only with a tcp:// endpoint',
+      );
+    return undefined;
+  }
+  for (const [name, input] of [
+    ['ca', INPUT.tlsCa],
+    ['cert', INPUT.tlsCert],
+    ['key', INPUT.tlsKey],
+  ] as const) {
+    const path = files[name];
+    if (!path)
+      throw new ValidationError(
+        input,
+        '',
+        'a PEM file (a tcp:// endpoint needs tls-ca, tls-cert and tls-key)',
+        'missing',
+      );
+    if (!existsSync(path))
+      throw new ValidationError(input, path, 'a PEM file that exists', 'not found');
+  }
+  return files;
+}
+
+export function readInputs(): SetupBuildkitInputs {
+  const endpoint = readString(INPUT.endpoint);
+  if (endpoint && !/^(unix:\/\/\/.+|tcp:\/\/[^/]+:\d+|kube-pod:\/\/.+)$/.test(endpoint)) {
+    throw new ValidationError(INPUT.endpoint, endpoint, ENDPOINT_ACCEPTED);
+  }
+  const tls = readTls(endpoint);
+  const checksum = readString(INPUT.checksum);
+  return {
+    version: parseVersion(SPECS.buildkit, INPUT.version, readString(INPUT.version)),
+    mirror: parseMirror(INPUT.mirror, readString(INPUT.mirror, { fallback: DEFAULT_MIRROR })),
+    ...(checksum ? { checksum: normaliseSha256(INPUT.checksum, checksum) } : {}),
+    allowUnverified: readBoolean(INPUT.allowUnverified, false),
+    token: readSecret(INPUT.token),
+    endpoint,
+    ...(tls ? { tls } : {}),
+    insecureRegistries: readList(INPUT.insecureRegistries).map((h) =>
+      checkRegistryHost(INPUT.insecureRegistries, h),
+    ),
+    mirrors: readList(INPUT.mirrors).map((h) => checkRegistryHost(INPUT.mirrors, h)),
+    config: readString(INPUT.config),
+    timeoutSeconds: readInteger(INPUT.timeout, 60, 1, 3600),
+  };
+}
