@@ -46,7 +46,7 @@ async function waitForWorkers(
   daemon?: DaemonState,
 ): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
-  let last = '';
+  let last: string;
   for (;;) {
     const r = await execFile(buildctl, [...args, 'debug', 'workers', '--format', '{{json .}}'], {
       silent: true,
