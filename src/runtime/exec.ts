@@ -10,6 +10,8 @@ export interface ExecOptions {
   silent?: boolean;
   /** Return the result instead of throwing on a non-zero exit. */
   allowFailure?: boolean;
+  /** Values (tokens) shown as *** wherever the command line is echoed or reported. */
+  redact?: readonly string[];
 }
 
 export interface ExecResult {
@@ -50,7 +52,9 @@ export function tailLines(text: string, n = TAIL_LINES): string {
 /** Runs a program with argv as an array (no shell), collecting output. */
 export const execFile: Exec = (file, args, opts = {}) =>
   new Promise((resolve, reject) => {
-    const argv = [file, ...args];
+    const hide = (s: string) =>
+      (opts.redact ?? []).filter(Boolean).reduce((t, secret) => t.split(secret).join('***'), s);
+    const argv = [file, ...args].map(hide);
     if (!opts.silent) core.info(`[command]${argv.join(' ')}`);
     const child = spawn(file, [...args], {
       cwd: opts.cwd,

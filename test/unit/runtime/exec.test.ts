@@ -32,6 +32,28 @@ describe('exec seam', () => {
     expect(e.message).toContain('exited with code 3');
   });
 
+  it('redacts secrets from the echoed command and from its error', async () => {
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => (
+      lines.push(String(chunk)),
+      true
+    )) as typeof process.stdout.write;
+    let err: ExecError | undefined;
+    try {
+      err = (await execFile(process.execPath, ['-e', 'process.exit(4)', 'token=s3cr3t-value'], {
+        redact: ['s3cr3t-value'],
+        silent: false,
+      }).catch((e: unknown) => e)) as ExecError;
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(lines.join('')).toContain('token=***');
+    expect(lines.join('')).not.toContain('s3cr3t-value');
+    expect(err?.message).not.toContain('s3cr3t-value');
+    expect(err?.argv).toContain('token=***');
+  });
+
   it('reports a missing program as not found', async () => {
     const err = (await execFile('gantry-no-such-program', [], { silent: true }).catch(
       (e: unknown) => e,
