@@ -1,24 +1,14 @@
 import { existsSync } from 'node:fs';
-import { normaliseSha256, parseMirror } from '../../runtime/download.js';
 import { ValidationError } from '../../runtime/errors.js';
-import {
-  readBoolean,
-  readInteger,
-  readList,
-  readSecret,
-  readString,
-} from '../../runtime/inputs.js';
+import { readInteger, readList, readString } from '../../runtime/inputs.js';
 import { checkRegistryHost } from '../../tools/buildkit/config.js';
-import { DEFAULT_MIRROR } from '../../tools/installer.js';
-import { parseVersion, SPECS } from '../../tools/spec.js';
+import type { InstallOptions } from '../../tools/installer.js';
+import { INSTALL_INPUT, readInstallOptions } from '../../tools/install-inputs.js';
+import { SPECS } from '../../tools/spec.js';
 
 /** Input and output names, as in actions/setup-buildkit/action.yml. */
 export const INPUT = {
-  version: 'version',
-  mirror: 'mirror',
-  checksum: 'checksum',
-  allowUnverified: 'allow-unverified',
-  token: 'token',
+  ...INSTALL_INPUT,
   endpoint: 'endpoint',
   tlsCa: 'tls-ca',
   tlsCert: 'tls-cert',
@@ -32,11 +22,7 @@ export const INPUT = {
 export const OUTPUT = { endpoint: 'endpoint', platforms: 'platforms', version: 'version' } as const;
 
 export interface SetupBuildkitInputs {
-  version: string;
-  mirror: string;
-  checksum?: string;
-  allowUnverified: boolean;
-  token: string;
+  install: InstallOptions;
   endpoint: string;
   tls?: { ca: string; cert: string; key: string };
   insecureRegistries: string[];
@@ -89,13 +75,8 @@ export function readInputs(): SetupBuildkitInputs {
     throw new ValidationError(INPUT.endpoint, endpoint, ENDPOINT_ACCEPTED);
   }
   const tls = readTls(endpoint);
-  const checksum = readString(INPUT.checksum);
   return {
-    version: parseVersion(SPECS.buildkit, INPUT.version, readString(INPUT.version)),
-    mirror: parseMirror(INPUT.mirror, readString(INPUT.mirror, { fallback: DEFAULT_MIRROR })),
-    ...(checksum ? { checksum: normaliseSha256(INPUT.checksum, checksum) } : {}),
-    allowUnverified: readBoolean(INPUT.allowUnverified, false),
-    token: readSecret(INPUT.token),
+    install: readInstallOptions(SPECS.buildkit),
     endpoint,
     ...(tls ? { tls } : {}),
     insecureRegistries: readList(INPUT.insecureRegistries).map((h) =>

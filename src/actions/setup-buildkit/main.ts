@@ -12,7 +12,7 @@ import { Timeline } from '../../runtime/timeline.js';
 import { buildkitdToml, connectionArgs, parseWorkers } from '../../tools/buildkit/config.js';
 import { installTool } from '../../tools/installer.js';
 import { SPECS } from '../../tools/spec.js';
-import { INPUT, OUTPUT, readInputs } from './inputs.js';
+import { OUTPUT, readInputs } from './inputs.js';
 
 interface DaemonState {
   pid: number;
@@ -75,23 +75,7 @@ export async function main(): Promise<void> {
   const inputs = readInputs();
   const timeline = new Timeline('setup-buildkit');
   const installed = await timeline.phase('install', (attrs) =>
-    installTool(
-      SPECS.buildkit,
-      {
-        version: inputs.version,
-        mirror: inputs.mirror,
-        ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
-        ...(inputs.token ? { token: inputs.token } : {}),
-        ...(inputs.checksum ? { checksum: inputs.checksum } : {}),
-        allowUnverified: inputs.allowUnverified,
-        inputs: {
-          version: INPUT.version,
-          checksum: INPUT.checksum,
-          allowUnverified: INPUT.allowUnverified,
-        },
-      },
-      attrs,
-    ),
+    installTool(SPECS.buildkit, inputs.install, attrs),
   );
   const [buildctl, buildkitd] = installed.binaries as [string, string];
   const timeoutMs = inputs.timeoutSeconds * 1000;

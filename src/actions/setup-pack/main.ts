@@ -3,30 +3,14 @@ import { execFile } from '../../runtime/exec.js';
 import { Timeline } from '../../runtime/timeline.js';
 import { installTool } from '../../tools/installer.js';
 import { SPECS } from '../../tools/spec.js';
-import { INPUT, OUTPUT, readInputs } from './inputs.js';
+import { OUTPUT, readInputs } from './inputs.js';
 
 /** Installs Cloud Native Buildpacks' `pack` (verified, cached) and sets the default builder. */
 export async function main(): Promise<void> {
   const inputs = readInputs();
   const timeline = new Timeline('setup-pack');
   const installed = await timeline.phase('install', (attrs) =>
-    installTool(
-      SPECS.pack,
-      {
-        version: inputs.version,
-        mirror: inputs.mirror,
-        ...(process.env.GITHUB_API_URL ? { apiUrl: process.env.GITHUB_API_URL } : {}),
-        ...(inputs.token ? { token: inputs.token } : {}),
-        ...(inputs.checksum ? { checksum: inputs.checksum } : {}),
-        allowUnverified: inputs.allowUnverified,
-        inputs: {
-          version: INPUT.version,
-          checksum: INPUT.checksum,
-          allowUnverified: INPUT.allowUnverified,
-        },
-      },
-      attrs,
-    ),
+    installTool(SPECS.pack, inputs.install, attrs),
   );
   const pack = installed.binaries[0]!;
   if (inputs.builder) {
