@@ -1,0 +1,58 @@
+/** One finding of any scanner, as annotations, SARIF and the gate see it. */
+export interface Finding {
+  tool: 'hadolint' | 'trivy';
+  /** DL3006, SC2154, CVE-2019-14697, DS-0002… */
+  rule: string;
+  /** The tool's own severity, lower case: hadolint error|warning|info|style; trivy critical|high|medium|low|unknown. */
+  severity: string;
+  message: string;
+  /** Repository-relative file the finding is about (Dockerfile, go.mod), or the scanned target. */
+  file: string;
+  line?: number;
+  url?: string;
+  /** For vulnerabilities: the package, its version and the fixed version. */
+  pkg?: { name: string; installed: string; fixed?: string };
+}
+
+/**
+ * One scale for ranking and for the fail-on gate: trivy's CRITICAL/HIGH/MEDIUM/LOW/UNKNOWN and
+ * hadolint's error/warning/info/style, each keeping its own name in the report.
+ */
+export const SEVERITY_RANK: Record<string, number> = {
+  critical: 5,
+  high: 4,
+  error: 4,
+  medium: 3,
+  warning: 3,
+  low: 2,
+  info: 2,
+  unknown: 1,
+  style: 1,
+};
+
+export function rankOf(f: Pick<Finding, 'severity'>): number {
+  return SEVERITY_RANK[f.severity] ?? 1;
+}
+
+/** Same rule, file, line and package once; then most severe first, then by file and line. */
+export function dedupeAndRank(findings: readonly Finding[]): Finding[] {
+  const seen = new Map<string, Finding>();
+  for (const f of findings) {
+    const key = [
+      f.tool,
+      f.rule,
+      f.file,
+      f.line ?? '',
+      f.pkg?.name ?? '',
+      f.pkg?.installed ?? '',
+    ].join('\u0000');
+    if (!seen.has(key)) seen.set(key, f);
+  }
+  return [...seen.values()].sort(
+    (a, b) =>
+      rankOf(b) - rankOf(a) ||
+      a.file.localeCompare(b.file) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      a.rule.localeCompare(b.rule),
+  );
+}
