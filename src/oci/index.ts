@@ -1,4 +1,5 @@
 import type { Descriptor } from './descriptor.js';
+import { InvalidIndexError } from './errors.js';
 import { type Blob, type ImageIndex, toBlob } from './manifest.js';
 import { ATTESTATION, MediaType } from './mediatypes.js';
 import { formatPlatform, isUnknownPlatform } from './platform.js';
@@ -22,11 +23,11 @@ export function buildIndex(
   const seen = new Map<string, Descriptor>();
   for (const d of images) {
     if (!d.platform || isUnknownPlatform(d.platform))
-      throw new Error(`manifest ${d.digest} has no platform; an index entry needs one`);
+      throw new InvalidIndexError(`manifest ${d.digest} has no platform; an index entry needs one`);
     const key = formatPlatform(d.platform);
     const other = seen.get(key);
     if (other && other.digest !== d.digest)
-      throw new Error(`two manifests for ${key}: ${other.digest} and ${d.digest}`);
+      throw new InvalidIndexError(`two manifests for ${key}: ${other.digest} and ${d.digest}`);
     seen.set(key, d);
   }
   const unique = [...new Map([...images, ...attestations].map((d) => [d.digest, d])).values()];

@@ -29,6 +29,14 @@ export interface PublishStats {
   manifests: number;
 }
 
+/** A serialised config (or any small blob) as something to push. */
+export function blobToPush(blob: Blob): BlobToPush {
+  return {
+    descriptor: { digest: blob.digest, size: blob.bytes.length },
+    source: bufferSource(blob.bytes),
+  };
+}
+
 export function bufferSource(bytes: Buffer): BlobSource {
   return (start, end) =>
     Readable.from([bytes.subarray(start ?? 0, end === undefined ? undefined : end + 1)]);

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { InvalidIndexError } from '../../oci/errors.js';
 import { formatReference, referenceName } from '../../oci/reference.js';
 import { RegistryPool } from '../../publish/clients.js';
 import { copyPlan, mergeIndex, resolveSource } from '../../publish/merge.js';
@@ -72,11 +73,7 @@ export async function main(): Promise<void> {
       }),
     );
   } catch (err) {
-    if (
-      err instanceof Error &&
-      /^(two manifests for|manifest .* has no platform)/.test(err.message)
-    )
-      throw new UserError(`sources: ${err.message}`);
+    if (err instanceof InvalidIndexError) throw new UserError(`sources: ${err.message}`);
     throw err;
   } finally {
     pool.close();

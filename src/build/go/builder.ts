@@ -7,7 +7,7 @@ import { descriptorOf } from '../../oci/manifest.js';
 import { Annotation, MediaType } from '../../oci/mediatypes.js';
 import { formatPlatform, type Platform } from '../../oci/platform.js';
 import { formatReference } from '../../oci/reference.js';
-import { bufferSource, type BlobToPush } from '../../publish/publish.js';
+import { blobToPush, type BlobToPush } from '../../publish/publish.js';
 import { mapLimit } from '../../runtime/concurrency.js';
 import type { Exec } from '../../runtime/exec.js';
 import type { Timeline } from '../../runtime/timeline.js';
@@ -207,10 +207,7 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       blobs: [
         ...baseBlobs,
         ...own.map((l) => ({ descriptor: l.layer.descriptor, source: l.layer.source })),
-        {
-          descriptor: { digest: config.digest, size: config.bytes.length },
-          source: bufferSource(config.bytes),
-        },
+        blobToPush(config),
       ],
     };
   });

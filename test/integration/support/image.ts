@@ -6,7 +6,7 @@ import { sha256Digest } from '../../../src/oci/digest.js';
 import { descriptorOf, type Blob, toBlob, type ImageConfig } from '../../../src/oci/manifest.js';
 import { MediaType } from '../../../src/oci/mediatypes.js';
 import type { Platform } from '../../../src/oci/platform.js';
-import { bufferSource, type ManifestToPush } from '../../../src/publish/publish.js';
+import { blobToPush, type ManifestToPush } from '../../../src/publish/publish.js';
 
 export interface TestImage extends ManifestToPush {
   platform: Platform;
@@ -71,10 +71,7 @@ export function makeImage(
     manifest,
     descriptor: descriptorOf(manifest, { platform }),
     blobs: [
-      {
-        descriptor: { digest: config.digest, size: config.bytes.length },
-        source: bufferSource(config.bytes),
-      },
+      blobToPush(config),
       ...layers.map((l) => ({
         descriptor: l.descriptor,
         source: (start?: number, end?: number) =>

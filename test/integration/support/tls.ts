@@ -11,25 +11,35 @@ export interface TestCa {
   caPem: string;
 }
 
+/** A self-signed certificate and key made with openssl: <name>.crt and <name>.key in dir. */
+function selfSigned(dir: string, name: string, subject: string): void {
+  const openssl = requireProgram('openssl', 'openssl');
+  execFileSync(
+    openssl,
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+      '-days',
+      '2',
+      '-subj',
+      subject,
+    ],
+    { cwd: dir, stdio: 'pipe' },
+  );
+}
+
 /** A CA made in the test with openssl, and a server certificate for 127.0.0.1 and localhost. */
 export function makeCa(dir: string): TestCa {
   const openssl = requireProgram('openssl', 'openssl');
   const run = (...args: string[]) => execFileSync(openssl, args, { cwd: dir, stdio: 'pipe' });
-  run(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.crt',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=gantry test CA',
-  );
+  selfSigned(dir, 'ca', '/CN=gantry test CA');
   run(
     'req',
     '-newkey',
@@ -74,25 +84,6 @@ export function makeCa(dir: string): TestCa {
 
 /** A self-signed key pair for signing registry tokens. */
 export function makeSigningCert(dir: string): { key: string; cert: string } {
-  const openssl = requireProgram('openssl', 'openssl');
-  execFileSync(
-    openssl,
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'token.key',
-      '-out',
-      'token.crt',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=gantry token issuer',
-    ],
-    { cwd: dir, stdio: 'pipe' },
-  );
+  selfSigned(dir, 'token', '/CN=gantry token issuer');
   return { key: join(dir, 'token.key'), cert: join(dir, 'token.crt') };
 }
