@@ -33,5 +33,16 @@ for (const name of entries) {
   );
   // ncc emits ESM for a "type": "module" package; the runner needs to know it is ESM.
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n');
+  // ncc copies files it believes the code reads at run time (a path.resolve(x, 'src', y) is
+  // enough to ship a tree of node_modules); an action is one file, so anything else is a mistake.
+  const extra = readdirSync(out).filter(
+    (f) => !['index.js', 'package.json', 'licenses.txt'].includes(f),
+  );
+  if (extra.length) {
+    console.error(
+      `dist/${name}: ncc emitted ${extra.join(', ')} beside index.js; find the path expression it read as an asset`,
+    );
+    process.exit(1);
+  }
   console.log(`built dist/${name}/index.js`);
 }

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CacheBackend } from '../cache/backend.js';
 
 /** Phase times of a branch's last run, by `action/phase`. */
 export type Baseline = Record<string, number>;
@@ -36,5 +37,32 @@ export class DirectoryBaselineStore implements BaselineStore {
     const path = join(this.dir, `${key}.json`);
     await writeFile(`${path}.tmp`, JSON.stringify(baseline));
     await rename(`${path}.tmp`, path);
+  }
+}
+
+/**
+ * Baselines through a cache backend (the Actions cache by default). Cache entries are immutable,
+ * so each save is a new entry `<key>-<time>` and a load restores the newest `<key>-…`; each key
+ * has its own directory, so the path list (which the Actions cache versions entries by) is stable.
+ */
+export class CacheBaselineStore implements BaselineStore {
+  constructor(
+    private readonly backend: CacheBackend,
+    private readonly root: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private dir(key: string): string {
+    return join(this.root, key);
+  }
+
+  async load(key: string): Promise<Baseline | undefined> {
+    const matched = await this.backend.restore([this.dir(key)], key, [`${key}-`]);
+    return matched ? new DirectoryBaselineStore(this.dir(key)).load(key) : undefined;
+  }
+
+  async save(key: string, baseline: Baseline): Promise<void> {
+    await new DirectoryBaselineStore(this.dir(key)).save(key, baseline);
+    await this.backend.save([this.dir(key)], `${key}-${this.now()}`);
   }
 }

@@ -44,6 +44,16 @@ export class ExecError extends Error {
   }
 }
 
+/** The program itself is missing (spawn's ENOENT): callers say which setup step provides it. */
+export class ProgramNotFoundError extends ExecError {
+  constructor(
+    argv: readonly string[],
+    readonly program: string,
+  ) {
+    super(argv, 127, `${program}: not found`);
+  }
+}
+
 export function tailLines(text: string, n = TAIL_LINES): string {
   const lines = text.replace(/\s+$/, '').split('\n');
   return lines.slice(-n).join('\n');
@@ -72,8 +82,11 @@ export const execFile: Exec = (file, args, opts = {}) =>
       if (!opts.silent) process.stdout.write(d);
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
-      const why = e.code === 'ENOENT' ? `${file}: not found` : e.message;
-      reject(new ExecError(argv, 127, why));
+      reject(
+        e.code === 'ENOENT'
+          ? new ProgramNotFoundError(argv, file)
+          : new ExecError(argv, 127, e.message),
+      );
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');

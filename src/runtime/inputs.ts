@@ -70,3 +70,31 @@ export function readSecret(name: string): string {
   if (value !== '') core.setSecret(value);
   return value;
 }
+
+const SIZE_UNITS: Record<string, number> = {
+  '': 1,
+  b: 1,
+  k: 1e3,
+  kb: 1e3,
+  kib: 2 ** 10,
+  m: 1e6,
+  mb: 1e6,
+  mib: 2 ** 20,
+  g: 1e9,
+  gb: 1e9,
+  gib: 2 ** 30,
+  t: 1e12,
+  tb: 1e12,
+  tib: 2 ** 40,
+};
+
+/** A size in bytes: a number with an optional unit (B, KB, KiB, MB, MiB, GB, GiB, TB, TiB). */
+export function readByteSize(name: string, fallback: number): number {
+  const value = core.getInput(name, { trimWhitespace: true });
+  if (value === '') return fallback;
+  const m = /^(\d+(?:\.\d+)?)\s*([A-Za-z]*)$/.exec(value);
+  const unit = SIZE_UNITS[(m?.[2] ?? '').toLowerCase()];
+  if (!m || unit === undefined || Number(m[1]) <= 0)
+    throw new ValidationError(name, value, 'a size such as 5GiB, 500MB or 1073741824 (bytes)');
+  return Math.round(Number(m[1]) * unit);
+}

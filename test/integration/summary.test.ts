@@ -6,6 +6,7 @@ import { formatDuration } from '../../src/report/timing.js';
 import type { Phase } from '../../src/runtime/timeline.js';
 import { fixture, REPO_ROOT } from '../harness/paths.js';
 import { Job } from '../harness/runner.js';
+import { startCacheService, type CacheService } from './support/cache-service.js';
 import { startGitHubApi, type GitHubApi } from './support/github-api.js';
 import { requireGo, requireProgram, requireRoot } from './support/require.js';
 import { BinfmtSnapshot } from './support/binfmt.js';
@@ -65,6 +66,31 @@ async function summaryOnPr(buildMs: number, inputs: Record<string, string> = {},
   const job = await Job.create({
     event: { name: 'pull_request', payload: event },
     apiUrl: api.url,
+  });
+  writeTimeline(job, timeline(buildMs));
+  const run = await job.uses(ACTION, { with: inputs });
+  await job.cleanup();
+  return run;
+}
+
+/** A push to the PR's base branch, which is the repository's default branch. */
+async function summaryOnDefaultBranch(
+  buildMs: number,
+  inputs: Record<string, string> = {},
+  env: Record<string, string> = {},
+) {
+  const base = pr.pull_request.base.ref;
+  const job = await Job.create({
+    event: {
+      name: 'push',
+      payload: {
+        ref: `refs/heads/${base}`,
+        after: 'b'.repeat(40),
+        repository: { full_name: pr.repository.full_name, default_branch: base },
+      },
+    },
+    apiUrl: api.url,
+    env,
   });
   writeTimeline(job, timeline(buildMs));
   const run = await job.uses(ACTION, { with: inputs });
@@ -180,20 +206,7 @@ describe('summary: compared with the base branch', () => {
   it('a PR run after a default-branch run shows per-phase deltas', async () => {
     const baselineDir = join(work, 'baselines');
     const base = pr.pull_request.base.ref;
-    const push = await Job.create({
-      event: {
-        name: 'push',
-        payload: {
-          ref: `refs/heads/${base}`,
-          after: 'b'.repeat(40),
-          repository: { full_name: pr.repository.full_name, default_branch: base },
-        },
-      },
-      apiUrl: api.url,
-    });
-    writeTimeline(push, timeline(72_000));
-    const pushed = await push.uses(ACTION, { with: { 'baseline-dir': baselineDir } });
-    await push.cleanup();
+    const pushed = await summaryOnDefaultBranch(72_000, { 'baseline-dir': baselineDir });
     expect(pushed.exitCode).toBe(0);
     expect(api.comments).toHaveLength(0);
 
@@ -204,6 +217,41 @@ describe('summary: compared with the base branch', () => {
       '| build-push | build linux/arm64 | 1m12s → 41s (−43%) |',
     );
     expect(api.comments[0]?.body).toContain('1m12s → 41s (−43%)');
+  });
+});
+
+describe('summary: baselines through the Actions cache', () => {
+  let svc: CacheService;
+  beforeAll(async () => {
+    svc = await startCacheService();
+  });
+  afterAll(async () => {
+    await svc?.close();
+  });
+
+  it('a default-branch run saves its timing in the cache service; a PR run compares with it', async () => {
+    const base = pr.pull_request.base.ref;
+    const env = { ...svc.env, HOME: join(work, 'runner-home') };
+    const pushed = await summaryOnDefaultBranch(80_000, {}, env);
+    expect(pushed.warnings).toEqual([]);
+    expect(svc.entries.filter((e) => e.finalized).map((e) => e.key)).toEqual([
+      expect.stringMatching(new RegExp(`^gantry-timing-ci-${base}-\\d+$`)),
+    ]);
+
+    const job = await Job.create({
+      event: { name: 'pull_request', payload: PR_EVENT },
+      apiUrl: api.url,
+      env,
+    });
+    writeTimeline(job, timeline(40_000));
+    const run = await job.uses(ACTION);
+    await job.cleanup();
+    expect(run.warnings).toEqual([]);
+    expect(run.outputs.markdown).toContain(
+      '| build-push | build linux/arm64 | 1m20s → 40s (−50%) |',
+    );
+    // PR runs read the base branch's entry and write none
+    expect(svc.entries.filter((e) => e.finalized)).toHaveLength(1);
   });
 });
 

@@ -1,4 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
+import * as core from '@actions/core';
+import { parseCacheSpec, type CacheSpec } from '../../build/buildkit/argv.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InvalidPlatformError } from '../../oci/errors.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../oci/platform.js';
@@ -29,6 +31,15 @@ export const INPUT = {
   user: 'user',
   staticDir: 'static-dir',
   staticPath: 'static-path',
+  file: 'file',
+  buildArgs: 'build-args',
+  target: 'target',
+  secrets: 'secrets',
+  secretEnvs: 'secret-envs',
+  cacheFrom: 'cache-from',
+  cacheTo: 'cache-to',
+  packBuilder: 'pack-builder',
+  trustBuilder: 'trust-builder',
 } as const;
 
 export const OUTPUT = {
@@ -63,6 +74,16 @@ export interface BuildPushInputs {
   user: string;
   staticDir: string;
   staticPath: string;
+  /** buildkit: the Dockerfile ('' = Dockerfile in context), build args, target, secrets by id. */
+  file: string;
+  buildArgs: Record<string, string>;
+  target: string;
+  secrets: Record<string, string>;
+  cacheFrom: CacheSpec[];
+  cacheTo: CacheSpec[];
+  /** pack: the builder image ('' = pack's configured default) and whether to trust it. */
+  packBuilder: string;
+  trustBuilder: boolean;
 }
 
 const TAG_ACCEPTED =
@@ -74,6 +95,35 @@ function keyValues(input: string): Record<string, string> {
     const eq = line.indexOf('=');
     if (eq <= 0) throw new ValidationError(input, line, 'KEY=value, one per line');
     out[line.slice(0, eq).trim()] = line.slice(eq + 1);
+  }
+  return out;
+}
+
+/**
+ * `secrets` (id=value, one per line, as docker/build-push-action takes them) and `secret-envs`
+ * (id=ENV_NAME): every value masked the moment it is read.
+ */
+function readSecrets(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of readList(INPUT.secrets, { newlineOnly: true })) {
+    const eq = line.indexOf('=');
+    // the line may be nothing but a secret: it is not repeated in the error
+    if (eq <= 0) throw new ValidationError(INPUT.secrets, '(hidden)', 'id=value, one per line');
+    const value = line.slice(eq + 1);
+    core.setSecret(value);
+    out[line.slice(0, eq).trim()] = value;
+  }
+  for (const [id, name] of Object.entries(keyValues(INPUT.secretEnvs))) {
+    const value = process.env[name.trim()];
+    if (value === undefined)
+      throw new ValidationError(
+        INPUT.secretEnvs,
+        `${id}=${name}`,
+        'id=ENV_NAME of a variable set for this step',
+        `${name} is not set`,
+      );
+    core.setSecret(value);
+    out[id] = value;
   }
   return out;
 }
@@ -178,6 +228,18 @@ export function readInputs(): BuildPushInputs {
     user: readString(INPUT.user, { fallback: '65532:65532' }),
     staticDir: staticDir ? workspacePath(staticDir) : '',
     staticPath: readString(INPUT.staticPath, { fallback: '/static' }),
+    file: readString(INPUT.file) ? workspacePath(readString(INPUT.file)) : '',
+    buildArgs: keyValues(INPUT.buildArgs),
+    target: readString(INPUT.target),
+    secrets: readSecrets(),
+    cacheFrom: readList(INPUT.cacheFrom, { newlineOnly: true }).map((l) =>
+      parseCacheSpec(INPUT.cacheFrom, l),
+    ),
+    cacheTo: readList(INPUT.cacheTo, { newlineOnly: true }).map((l) =>
+      parseCacheSpec(INPUT.cacheTo, l),
+    ),
+    packBuilder: readString(INPUT.packBuilder),
+    trustBuilder: readBoolean(INPUT.trustBuilder, false),
   };
 }
 

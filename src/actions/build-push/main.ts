@@ -5,16 +5,18 @@ import { resolveBase } from '../../build/base.js';
 import { buildGo } from '../../build/go/builder.js';
 import { gitContextFromEnv } from '../../github/context.js';
 import { deriveMetadata } from '../../github/metadata.js';
+import type { Digest } from '../../oci/digest.js';
 import { OciLayout } from '../../oci/layout.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { formatReference } from '../../oci/reference.js';
 import { RegistryPool } from '../../publish/clients.js';
 import { publish } from '../../publish/publish.js';
 import { LayoutTarget, RegistryTarget } from '../../publish/target.js';
-import { UserError, ValidationError } from '../../runtime/errors.js';
+import { ValidationError } from '../../runtime/errors.js';
 import { execFile } from '../../runtime/exec.js';
 import { makeTempDir, runnerTemp } from '../../runtime/temp.js';
 import { Timeline } from '../../runtime/timeline.js';
+import { buildWithBuildkit, buildWithPack } from './external.js';
 import { dockerfileIn, INPUT, OUTPUT, readInputs, targetsOf, type BuilderName } from './inputs.js';
 
 /** The image's time: SOURCE_DATE_EPOCH, else the commit's, else 0 — the same for every rebuild of a commit. */
@@ -44,15 +46,38 @@ function chooseBuilder(builder: BuilderName, context: string): 'go' | 'buildkit'
   );
 }
 
+/** The same outputs, in the same shapes, whichever builder ran. */
+function setBuildOutputs(o: {
+  digest: string;
+  image: string;
+  tags: string[];
+  platformDigests: Record<string, string>;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  version: string;
+  layoutDir: string;
+}): void {
+  core.setOutput(OUTPUT.digest, o.digest);
+  core.setOutput(OUTPUT.image, o.image);
+  core.setOutput(OUTPUT.tags, o.tags.join('\n'));
+  core.setOutput(OUTPUT.platformDigests, JSON.stringify(o.platformDigests));
+  core.setOutput(
+    OUTPUT.metadata,
+    JSON.stringify({
+      tags: o.tags,
+      labels: o.labels,
+      annotations: Object.entries(o.annotations).map(([k, v]) => `index:${k}=${v}`),
+      version: o.version,
+      digest: o.digest,
+    }),
+  );
+  core.setOutput(OUTPUT.ociLayout, o.layoutDir);
+}
+
 export async function main(): Promise<void> {
   const inputs = readInputs();
   const timeline = new Timeline('build-push');
   const builder = chooseBuilder(inputs.builder, inputs.context);
-  if (builder !== 'go') {
-    throw new UserError(
-      `builder: ${builder} is not yet available in this version of gantry; builder: go builds a Go module without a Dockerfile`,
-    );
-  }
 
   const epoch = await sourceEpoch(inputs.context);
   const created = new Date(epoch * 1000).toISOString();
@@ -77,7 +102,51 @@ export async function main(): Promise<void> {
     insecureRegistries: inputs.insecureRegistries,
     onRetry: (m) => core.info(m),
   });
+  const labels = { ...meta.labels, ...inputs.labels };
+  const report = (o: { digest: Digest; tags: string[]; platformDigests: Record<string, string> }) =>
+    setBuildOutputs({
+      ...o,
+      image: first
+        ? formatReference({ ...first, digest: o.digest })
+        : `oci:${layoutDir}@${o.digest}`,
+      labels,
+      annotations: inputs.annotations,
+      version: meta.version,
+      layoutDir,
+    });
   try {
+    if (builder !== 'go') {
+      if (push && inputs.ociLayout)
+        throw new ValidationError(
+          INPUT.ociLayout,
+          inputs.ociLayout,
+          `empty with builder: ${builder} and push: true`,
+          'this builder writes a registry or an OCI layout, not both',
+        );
+      const run = {
+        inputs,
+        destinations: push
+          ? [...targets.values()].map((t) => ({
+              ref: t.ref,
+              tags: t.tags,
+              client: pool.client(t.ref.registry),
+            }))
+          : [],
+        layoutDir: push ? '' : layoutDir,
+        labels,
+        timeline,
+      };
+      const r = builder === 'buildkit' ? await buildWithBuildkit(run) : await buildWithPack(run);
+      core.info(
+        `Built ${r.digest} with ${builder} for ${inputs.platforms.map(formatPlatform).join(', ')}`,
+      );
+      report({
+        digest: r.digest,
+        tags: r.pushed.length ? r.pushed : tags,
+        platformDigests: r.platformDigests,
+      });
+      return;
+    }
     const base = await timeline.phase('base', async (attrs) => {
       const b = await resolveBase(INPUT.base, inputs.base, inputs.platforms, (r) => pool.client(r));
       Object.assign(attrs, { base: inputs.base, ...(b.digest ? { digest: b.digest } : {}) });
@@ -99,7 +168,7 @@ export async function main(): Promise<void> {
       base,
       ldflags: inputs.ldflags,
       env: inputs.env,
-      labels: { ...meta.labels, ...inputs.labels },
+      labels,
       annotations: inputs.annotations,
       epoch,
       version: meta.version,
@@ -149,29 +218,13 @@ export async function main(): Promise<void> {
       });
     }
 
-    const image = first ? formatReference({ ...first, digest }) : `oci:${layoutDir}@${digest}`;
-    core.setOutput(OUTPUT.digest, digest);
-    core.setOutput(OUTPUT.image, image);
-    core.setOutput(OUTPUT.tags, (pushed.length ? pushed : tags).join('\n'));
-    core.setOutput(
-      OUTPUT.platformDigests,
-      JSON.stringify(
-        Object.fromEntries(
-          result.images.map((i) => [formatPlatform(i.platform), i.manifest.digest]),
-        ),
+    report({
+      digest,
+      tags: pushed.length ? pushed : tags,
+      platformDigests: Object.fromEntries(
+        result.images.map((i) => [formatPlatform(i.platform), i.manifest.digest]),
       ),
-    );
-    core.setOutput(
-      OUTPUT.metadata,
-      JSON.stringify({
-        tags: pushed.length ? pushed : tags,
-        labels: { ...meta.labels, ...inputs.labels },
-        annotations: Object.entries(inputs.annotations).map(([k, v]) => `index:${k}=${v}`),
-        version: meta.version,
-        digest,
-      }),
-    );
-    core.setOutput(OUTPUT.ociLayout, layoutDir);
+    });
   } finally {
     pool.close();
   }

@@ -6,6 +6,7 @@ export const INPUT = {
   header: 'header',
   title: 'title',
   token: 'token',
+  baseline: 'baseline',
   baselineDir: 'baseline-dir',
 } as const;
 
@@ -13,11 +14,15 @@ export const OUTPUT = { markdown: 'markdown', commentId: 'comment-id' } as const
 
 export const COMMENT_MODES = ['auto', 'always', 'never'] as const;
 
+/** cache: the Actions cache service; off: no comparison. `baseline-dir` overrides both. */
+export const BASELINE_MODES = ['cache', 'off'] as const;
+
 export interface SummaryInputs {
   comment: (typeof COMMENT_MODES)[number];
   header: string;
   title: string;
   token: string;
+  baseline: (typeof BASELINE_MODES)[number];
   baselineDir: string;
 }
 
@@ -27,6 +32,7 @@ export function readInputs(): SummaryInputs {
     header: readString(INPUT.header, { fallback: 'gantry' }),
     title: readString(INPUT.title, { fallback: 'gantry: where the time went' }),
     token: readSecret(INPUT.token),
+    baseline: readEnum(INPUT.baseline, BASELINE_MODES, 'cache'),
     baselineDir: readString(INPUT.baselineDir),
   };
 }

@@ -2,7 +2,16 @@ import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { commentMarker, upsertComment } from '../../github/comment.js';
 import { gitContextFromEnv, type GitContext } from '../../github/context.js';
-import { baselineKey, DirectoryBaselineStore, type Baseline } from '../../report/baseline.js';
+import {
+  baselineKey,
+  CacheBaselineStore,
+  DirectoryBaselineStore,
+  type Baseline,
+  type BaselineStore,
+} from '../../report/baseline.js';
+import { GitHubCacheBackend } from '../../cache/github.js';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { COMMENT_LIMIT, renderReport, STEP_SUMMARY_LIMIT } from '../../report/markdown.js';
 import { baselineOf, phaseRows } from '../../report/timing.js';
 import { errorMessage } from '../../runtime/errors.js';
@@ -25,6 +34,18 @@ function wantsComment(inputs: SummaryInputs, ctx: GitContext): boolean {
   return inputs.comment === 'always' || ctx.eventName.startsWith('pull_request');
 }
 
+/** Where base-branch timings live: a directory when given, else the Actions cache when the job has it. */
+function baselineStore(inputs: SummaryInputs): BaselineStore | undefined {
+  if (inputs.baselineDir) return new DirectoryBaselineStore(inputs.baselineDir);
+  if (inputs.baseline === 'off') return undefined;
+  const cache = new GitHubCacheBackend();
+  // a path the same on every run of a runner image: the Actions cache versions entries by it
+  const home = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  if (cache.available()) return new CacheBaselineStore(cache, join(home, 'gantry', 'baselines'));
+  core.info('No Actions cache service in this job: phases are not compared with the base branch');
+  return undefined;
+}
+
 /**
  * Reads every phase the job's gantry actions recorded and reports them: the step summary always,
  * one sticky PR comment when asked; timings compared with the base branch's last run. Trouble
@@ -34,7 +55,7 @@ export async function main(): Promise<void> {
   const inputs = readInputs();
   const ctx = gitContextFromEnv();
   const phases = readTimeline();
-  const store = inputs.baselineDir ? new DirectoryBaselineStore(inputs.baselineDir) : undefined;
+  const store = baselineStore(inputs);
 
   let baseline: Baseline | undefined;
   if (store && ctx.baseRef) {

@@ -1,6 +1,7 @@
 import { ValidationError } from '../../../src/runtime/errors.js';
 import {
   readBoolean,
+  readByteSize,
   readEnum,
   readInteger,
   readList,
@@ -59,5 +60,18 @@ describe('input readers', () => {
     );
     expect(() => readString('absent', { required: true })).toThrow('Input "absent": required');
     expect(readString('absent', { fallback: 'dflt' })).toBe('dflt');
+  });
+
+  it('reads sizes with decimal and binary units, and names the input on a bad one', () => {
+    withInputs({ size: '10GiB' }, () => expect(readByteSize('size', 1)).toBe(10 * 2 ** 30));
+    withInputs({ size: '1.5 GB' }, () => expect(readByteSize('size', 1)).toBe(1.5e9));
+    withInputs({ size: '4096' }, () => expect(readByteSize('size', 1)).toBe(4096));
+    withInputs({ size: '' }, () => expect(readByteSize('size', 7)).toBe(7));
+    for (const bad of ['10 parsecs', '-1G', '0', 'GiB'])
+      withInputs({ size: bad }, () =>
+        expect(() => readByteSize('size', 1)).toThrow(
+          new ValidationError('size', bad, 'a size such as 5GiB, 500MB or 1073741824 (bytes)'),
+        ),
+      );
   });
 });

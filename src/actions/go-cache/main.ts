@@ -1,0 +1,286 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import * as core from '@actions/core';
+import { isGopathRepo, placeInGopath } from '../../build/go/gopath.js';
+import { combineHits, type CacheBackend, type HitKind } from '../../cache/backend.js';
+import { GitHubCacheBackend } from '../../cache/github.js';
+import {
+  ageEntries,
+  GO_MTIME_INTERVAL_MS,
+  fingerprint,
+  totalBytes,
+  trimEntries,
+} from '../../cache/gocache.js';
+import {
+  buildKeys,
+  hashDependencyFiles,
+  hitKind,
+  moduleKeys,
+  type EntryKeys,
+} from '../../cache/keys.js';
+import { LocalCacheBackend } from '../../cache/local.js';
+import { decideSave } from '../../cache/policy.js';
+import { withDeadline } from '../../runtime/deadline.js';
+import { errorMessage, UserError, ValidationError } from '../../runtime/errors.js';
+import { execFile, ProgramNotFoundError } from '../../runtime/exec.js';
+import { pathExists } from '../../runtime/fs.js';
+import { readState, saveState } from '../../runtime/state.js';
+import { runnerTemp } from '../../runtime/temp.js';
+import { Timeline } from '../../runtime/timeline.js';
+import { gitContextFromEnv } from '../../github/context.js';
+import { INPUT, OUTPUT, readInputs, type GoCacheInputs } from './inputs.js';
+
+const ACTION = 'go-cache';
+const STATE = 'go-cache';
+
+interface Entry {
+  paths: string[];
+  keys: EntryKeys;
+  matched?: string;
+  hit: HitKind;
+}
+
+interface CacheState {
+  backend: GoCacheInputs['backend'];
+  localDir: string;
+  localMaxBytes: number;
+  save: GoCacheInputs['save'];
+  timeoutMs: number;
+  gocache: string;
+  /** mtime given to restored build-cache entries; untouched ones still have it at post. */
+  agedAt?: number;
+  /** A file listing the restored entries' names: what the build adds beyond them is new. */
+  restoredList?: string;
+  build: Entry;
+  modules: Entry;
+}
+
+interface GoEnv {
+  GOVERSION: string;
+  GOOS: string;
+  GOARCH: string;
+  GOPATH: string;
+  GOCACHE: string;
+  GOMODCACHE: string;
+}
+
+async function readGoEnv(cwd: string): Promise<GoEnv> {
+  try {
+    const r = await execFile(
+      'go',
+      ['env', '-json', 'GOVERSION', 'GOOS', 'GOARCH', 'GOPATH', 'GOCACHE', 'GOMODCACHE'],
+      { cwd, silent: true },
+    );
+    return JSON.parse(r.stdout) as GoEnv;
+  } catch (err) {
+    if (err instanceof ProgramNotFoundError)
+      throw new UserError('go is not on PATH; set up Go (e.g. actions/setup-go) before go-cache');
+    throw err;
+  }
+}
+
+function workspaceDir(): string {
+  return process.env.GITHUB_WORKSPACE || process.cwd();
+}
+
+function backendFor(
+  s: Pick<CacheState, 'backend' | 'localDir' | 'localMaxBytes'>,
+): CacheBackend | undefined {
+  if (s.backend === 'local')
+    return new LocalCacheBackend(s.localDir, s.localMaxBytes, workspaceDir());
+  const gh = new GitHubCacheBackend();
+  if (gh.available()) return gh;
+  core.warning(
+    'The Actions cache service is not available to this job (no ACTIONS_RESULTS_URL); Go caches are neither restored nor saved. Use backend: local on runners without it.',
+  );
+  return undefined;
+}
+
+function importPathFromRepository(): string {
+  const repo = process.env.GITHUB_REPOSITORY;
+  if (!repo)
+    throw new ValidationError(
+      INPUT.importPath,
+      '',
+      'a Go import path such as github.com/owner/repo',
+      'required when GITHUB_REPOSITORY is not set',
+    );
+  const host = new URL(process.env.GITHUB_SERVER_URL || 'https://github.com').host;
+  return `${host}/${repo}`;
+}
+
+/** Moves a GOPATH-mode checkout into GOPATH; returns the directory later steps work in. */
+async function layOut(inputs: GoCacheInputs, timeline: Timeline): Promise<string> {
+  const gopathMode =
+    inputs.gopathMode === 'auto' ? await isGopathRepo(inputs.dir) : inputs.gopathMode === 'true';
+  if (!gopathMode) return inputs.dir;
+  return timeline.phase('layout', async (attrs) => {
+    const gopath =
+      inputs.gopath || process.env.GOPATH || (await readGoEnv(inputs.workspace)).GOPATH;
+    const importPath = inputs.importPath || importPathFromRepository();
+    const root = await placeInGopath(inputs.workspace, gopath, importPath);
+    process.env.GOPATH = gopath;
+    process.env.GO111MODULE = 'off';
+    core.exportVariable('GOPATH', gopath);
+    core.exportVariable('GO111MODULE', 'off');
+    core.info(`GOPATH mode: the checkout is at ${root} (GOPATH=${gopath}, GO111MODULE=off)`);
+    attrs.importPath = importPath;
+    return join(root, relative(inputs.workspace, inputs.dir));
+  });
+}
+
+async function restoreEntry(
+  backend: CacheBackend,
+  e: Entry,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  try {
+    e.matched = await withDeadline(
+      backend.restore(e.paths, e.keys.key, e.keys.restoreKeys),
+      timeoutMs,
+      `restoring the ${what}`,
+    );
+  } catch (err) {
+    core.warning(
+      `Could not restore the ${what} (${backend.name} cache): ${errorMessage(err)}; going on without it`,
+    );
+  }
+  e.hit = hitKind(e.keys, e.matched);
+}
+
+export async function main(): Promise<void> {
+  const inputs = readInputs();
+  const timeline = new Timeline(ACTION);
+  const dir = await layOut(inputs, timeline);
+  const env = await readGoEnv(dir);
+  core.exportVariable('GOCACHE', env.GOCACHE);
+  core.exportVariable('GOMODCACHE', env.GOMODCACHE);
+  core.setOutput(OUTPUT.path, dir);
+  core.setOutput(OUTPUT.gopath, env.GOPATH);
+  core.setOutput(OUTPUT.gocache, env.GOCACHE);
+  core.setOutput(OUTPUT.gomodcache, env.GOMODCACHE);
+
+  const vendor = join(dir, 'vendor');
+  const vendorInCheckout = await pathExists(join(vendor, 'modules.txt'));
+  const parts = {
+    prefix: inputs.keyPrefix,
+    os: env.GOOS,
+    arch: env.GOARCH,
+    goVersion: env.GOVERSION,
+    depsHash: await hashDependencyFiles(dir, vendorInCheckout),
+  };
+  const state: CacheState = {
+    backend: inputs.backend,
+    localDir: inputs.localDir,
+    localMaxBytes: inputs.localMaxBytes,
+    save: inputs.save,
+    timeoutMs: inputs.timeoutMs,
+    gocache: env.GOCACHE,
+    build: { paths: [env.GOCACHE], keys: buildKeys(parts), hit: 'none' },
+    modules: {
+      paths: vendorInCheckout ? [env.GOMODCACHE] : [env.GOMODCACHE, vendor],
+      keys: moduleKeys(parts),
+      hit: 'none',
+    },
+  };
+  const backend = backendFor(state);
+  if (backend) {
+    await timeline.phase('restore', async (attrs) => {
+      await restoreEntry(backend, state.modules, inputs.timeoutMs, 'module cache');
+      await restoreEntry(backend, state.build, inputs.timeoutMs, 'build cache');
+      state.agedAt = Date.now() - 2 * GO_MTIME_INTERVAL_MS;
+      const restored = await ageEntries(env.GOCACHE, state.agedAt);
+      state.restoredList = join(runnerTemp(), 'gantry', 'go-cache-restored.txt');
+      await mkdir(dirname(state.restoredList), { recursive: true });
+      await writeFile(state.restoredList, restored.map((f) => f.name).join('\n'));
+      attrs.backend = backend.name;
+      attrs.hit = combineHits([state.build.hit, state.modules.hit]);
+      attrs['build-hit'] = state.build.hit;
+      attrs['modules-hit'] = state.modules.hit;
+      attrs.entries = restored.length;
+      attrs.bytes = totalBytes(restored);
+    });
+    saveState(STATE, state);
+  }
+  const hit = combineHits([state.build.hit, state.modules.hit]);
+  core.info(
+    `Go caches: ${hit} (build ${state.build.matched ?? 'miss'}; modules ${state.modules.matched ?? 'miss'})`,
+  );
+  core.setOutput(OUTPUT.cacheHit, hit);
+}
+
+async function saveEntry(
+  backend: CacheBackend,
+  paths: string[],
+  key: string,
+  timeoutMs: number,
+  what: string,
+): Promise<boolean> {
+  const present = await Promise.all(paths.map(pathExists));
+  if (!present.some(Boolean)) {
+    core.info(`The ${what} is empty; nothing to save`);
+    return false;
+  }
+  try {
+    // every path, present or not: the Actions cache versions entries by the path list
+    const saved = await withDeadline(backend.save(paths, key), timeoutMs, `saving the ${what}`);
+    if (saved) core.info(`Saved the ${what} as ${key}`);
+    return saved;
+  } catch (err) {
+    core.warning(`Could not save the ${what} (${backend.name} cache): ${errorMessage(err)}`);
+    return false;
+  }
+}
+
+/** Trims the build cache to what this run used and saves what is new, as the save policy says. */
+export async function post(): Promise<void> {
+  const state = readState<CacheState>(STATE);
+  if (!state) return;
+  const timeline = new Timeline(ACTION);
+  const backend = backendFor(state);
+  if (!backend) return;
+  const kept = await timeline.phase('trim', async (attrs) => {
+    const r = await trimEntries(
+      state.gocache,
+      state.agedAt === undefined ? 0 : state.agedAt + 1000,
+    );
+    attrs.dropped = r.dropped;
+    attrs['dropped-bytes'] = r.droppedBytes;
+    attrs.entries = r.kept.length;
+    attrs.bytes = totalBytes(r.kept);
+    core.info(
+      `Build cache: kept ${r.kept.length} entries this run used, dropped ${r.dropped} it did not`,
+    );
+    return r.kept;
+  });
+  const ctx = gitContextFromEnv();
+  await timeline.phase('save', async (attrs) => {
+    const buildKey = `${state.build.keys.key}-${fingerprint(kept)}`;
+    const restored = new Set(
+      state.restoredList
+        ? (await readFile(state.restoredList, 'utf8').catch(() => '')).split('\n')
+        : [],
+    );
+    // only entries this run compiled are worth a new cache entry; dropping unused ones is not
+    const added = kept.filter((f) => !restored.has(f.name)).length;
+    attrs['new-entries'] = added;
+    const build = decideSave(state.save, ctx, added > 0 && buildKey !== state.build.matched);
+    const modules = decideSave(state.save, ctx, state.modules.hit !== 'exact');
+    attrs['build-saved'] =
+      build.save &&
+      (await saveEntry(backend, state.build.paths, buildKey, state.timeoutMs, 'build cache'));
+    attrs['modules-saved'] =
+      modules.save &&
+      (await saveEntry(
+        backend,
+        state.modules.paths,
+        state.modules.keys.key,
+        state.timeoutMs,
+        'module cache',
+      ));
+    if (!build.save) core.info(`Build cache not saved: ${build.reason}`);
+    if (!modules.save) core.info(`Module cache not saved: ${modules.reason}`);
+    attrs.bytes = totalBytes(kept);
+  });
+}

@@ -1,0 +1,25 @@
+/**
+ * Where cache entries live between runs. Keys follow the Actions cache rules: `restore` tries the
+ * exact key, then each restore key as a prefix (newest entry first); entries are immutable.
+ */
+export interface CacheBackend {
+  readonly name: string;
+  /** Restores paths from the best entry; the key that matched, or undefined on a miss. */
+  restore(
+    paths: readonly string[],
+    key: string,
+    restoreKeys: readonly string[],
+  ): Promise<string | undefined>;
+  /** Saves paths under key; false when the backend declined (the key exists, nothing to save). */
+  save(paths: readonly string[], key: string): Promise<boolean>;
+}
+
+/** How a restore went: the exact key, a fallback key, or nothing. */
+export type HitKind = 'exact' | 'partial' | 'none';
+
+/** exact when every entry hit exactly, none when none hit at all, partial otherwise. */
+export function combineHits(hits: readonly HitKind[]): HitKind {
+  if (hits.length && hits.every((h) => h === 'exact')) return 'exact';
+  if (hits.every((h) => h === 'none')) return 'none';
+  return 'partial';
+}

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { readdir, rm, stat, utimes } from 'node:fs/promises';
+import { join } from 'node:path';
+import { mapLimit } from '../runtime/concurrency.js';
+
+/**
+ * Go refreshes a cache entry's mtime when it uses one older than this (cmd/go/internal/cache,
+ * mtimeInterval). Entries aged past it at restore are touched by the build that uses them, so
+ * the ones still old before saving are the ones this run did not need.
+ */
+export const GO_MTIME_INTERVAL_MS = 60 * 60 * 1000;
+
+/** Go's record of its last trim: carrying it in a cache stops Go from ever trimming. */
+export const TRIM_FILE = 'trim.txt';
+
+export interface CacheFile {
+  /** `<2 hex>/<name>`: entries are content-addressed, so names say what the cache holds. */
+  name: string;
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+const SHARD = /^[0-9a-f]{2}$/;
+
+/** The entries of a GOCACHE directory (its 256 shard directories); none when it does not exist. */
+export async function listCacheFiles(dir: string): Promise<CacheFile[]> {
+  let shards: string[];
+  try {
+    shards = (await readdir(dir)).filter((s) => SHARD.test(s));
+  } catch {
+    return [];
+  }
+  const perShard = await mapLimit(shards, 16, async (shard) => {
+    const names = await readdir(join(dir, shard)).catch(() => [] as string[]);
+    return mapLimit(names, 32, async (n) => {
+      const path = join(dir, shard, n);
+      const st = await stat(path).catch(() => undefined);
+      return st?.isFile()
+        ? { name: `${shard}/${n}`, path, size: st.size, mtimeMs: st.mtimeMs }
+        : undefined;
+    });
+  });
+  return perShard.flat().filter((f): f is CacheFile => f !== undefined);
+}
+
+export function totalBytes(files: readonly CacheFile[]): number {
+  return files.reduce((n, f) => n + f.size, 0);
+}
+
+/** Sets every entry's mtime to `at` (restore time minus more than Go's refresh interval). */
+export async function ageEntries(dir: string, at: number): Promise<CacheFile[]> {
+  const files = await listCacheFiles(dir);
+  const when = new Date(at);
+  await mapLimit(files, 64, (f) => utimes(f.path, when, when).catch(() => undefined));
+  return files;
+}
+
+export interface TrimResult {
+  kept: CacheFile[];
+  dropped: number;
+  droppedBytes: number;
+}
+
+/** Deletes the entries not used since they were aged (mtime before cutoff) and Go's trim.txt. */
+export async function trimEntries(dir: string, cutoff: number): Promise<TrimResult> {
+  const files = await listCacheFiles(dir);
+  const stale = files.filter((f) => f.mtimeMs < cutoff);
+  await mapLimit(stale, 64, (f) => rm(f.path, { force: true }));
+  await rm(join(dir, TRIM_FILE), { force: true });
+  return {
+    kept: files.filter((f) => f.mtimeMs >= cutoff),
+    dropped: stale.length,
+    droppedBytes: totalBytes(stale),
+  };
+}
+
+/** What a GOCACHE holds, as a short hash of its entry names: equal fingerprints, nothing to save. */
+export function fingerprint(files: readonly CacheFile[]): string {
+  const hash = createHash('sha256');
+  for (const name of files.map((f) => f.name).sort()) hash.update(name + '\n');
+  return hash.digest('hex').slice(0, 16);
+}

@@ -1,0 +1,352 @@
+import { execFileSync } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { readTimeline } from '../../src/runtime/timeline.js';
+import { Job } from '../harness/runner.js';
+import { startCacheService, type CacheService } from './support/cache-service.js';
+import { writeGoProxy } from './support/goproxy.js';
+import { requireGo } from './support/require.js';
+import { commitAll } from './support/workspace.js';
+
+const ACTION = 'actions/go-cache';
+const DEFAULT_BRANCH = {
+  ref: 'refs/heads/main',
+  repository: { default_branch: 'main', full_name: 'acme/svc' },
+};
+
+let go: string;
+let work: string;
+let proxy: string;
+beforeAll(() => {
+  go = requireGo();
+  work = mkdtempSync(join(tmpdir(), 'go-cache-it-'));
+  const greet = (v: string) => ({
+    path: 'example.com/greet',
+    version: v,
+    files: {
+      'go.mod': 'module example.com/greet\n\ngo 1.22\n',
+      'greet.go': `package greet\n\nfunc Hello() string { return "hello from ${v}" }\n`,
+    },
+  });
+  proxy = writeGoProxy(join(work, 'proxy'), [greet('v1.0.0'), greet('v1.1.0')]);
+});
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** Go's environment for one job: its own (empty) caches, modules only from the test proxy. */
+function goEnv(name: string): Record<string, string> {
+  const home = join(work, name);
+  for (const d of ['gocache', 'gomod']) {
+    const p = join(home, d);
+    // the module cache is read-only, as go leaves it
+    if (existsSync(p)) execFileSync('chmod', ['-R', 'u+w', p]);
+    rmSync(p, { recursive: true, force: true });
+  }
+  mkdirSync(home, { recursive: true });
+  return {
+    PATH: `${dirname(go)}:${process.env.PATH ?? ''}`,
+    HOME: home,
+    GOCACHE: join(home, 'gocache'),
+    GOMODCACHE: join(home, 'gomod'),
+    GOPROXY: proxy,
+    GOSUMDB: 'off',
+    GOTOOLCHAIN: 'local',
+    GOFLAGS: '-mod=mod',
+  };
+}
+
+/** A generated package big enough that its compiled form dominates an edit's new cache entries. */
+function bigPackage(edit: number): string {
+  const funcs = Array.from(
+    { length: 1500 },
+    (_, i) =>
+      `func F${i}(x int) int {\n\ts := x\n\tfor j := 0; j < ${(i % 7) + 1}; j++ {\n\t\ts = s*31 + j + ${i}\n\t}\n\treturn s + ${edit}\n}\n`,
+  );
+  return `package big\n\n${funcs.join('\n')}\nfunc Sum() int { return F0(1) + F${1499}(2) }\n`;
+}
+
+/** A module repo (example.com/svc) requiring example.com/greet at version, with go.sum. */
+function moduleWorkspace(name: string, greetVersion: string): string {
+  // one checkout path for every job, as on a hosted runner: Go keys builds by directory
+  const dir = join(work, 'checkout', 'workspace');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, 'big'), { recursive: true });
+  writeFileSync(
+    join(dir, 'go.mod'),
+    `module example.com/svc\n\ngo 1.22\n\nrequire example.com/greet ${greetVersion}\n`,
+  );
+  writeFileSync(
+    join(dir, 'main.go'),
+    'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/greet"\n\t"example.com/svc/big"\n)\n\nfunc main() { fmt.Println(greet.Hello(), big.Sum()) }\n',
+  );
+  writeFileSync(join(dir, 'big', 'big.go'), bigPackage(0));
+  execFileSync(go, ['mod', 'tidy'], {
+    cwd: dir,
+    env: { ...process.env, ...goEnv(`${name}-tidy`) },
+  });
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+  commitAll(dir, 'svc', '2024-05-01T12:00:00Z');
+  return dir;
+}
+
+/** `go build -v` names only the packages it compiles: cached ones are silent. */
+const BUILD =
+  'go build -v -o "$RUNNER_TEMP/svc" . 2> "$RUNNER_TEMP/compiled"\n' +
+  'echo "compiled=$(grep -c . "$RUNNER_TEMP/compiled" || true)" >> "$GITHUB_OUTPUT"\n' +
+  '"$RUNNER_TEMP/svc"\n';
+
+interface Run {
+  hit: string;
+  compiled: number;
+  job: Job;
+}
+
+async function runJob(opts: {
+  name: string;
+  workspace: string;
+  with: Record<string, string>;
+  env?: Record<string, string>;
+  event?: { name: string; payload: object };
+  before?: string;
+}): Promise<Run> {
+  const job = await Job.create({
+    workspace: opts.workspace,
+    event: opts.event ?? { name: 'push', payload: DEFAULT_BRANCH },
+    env: { ...goEnv('runner'), ...(opts.env ?? {}) },
+  });
+  if (opts.before) await job.run(opts.before);
+  const step = await job.uses(ACTION, { id: 'cache', with: opts.with });
+  expect(step.errors).toEqual([]);
+  const build = await job.run(BUILD, { workingDirectory: step.outputs.path });
+  if (build.outcome !== 'success') throw new Error(`the build failed:\n${build.log}`);
+  await job.runPosts();
+  return { hit: step.outputs['cache-hit'] ?? '', compiled: Number(build.outputs.compiled), job };
+}
+
+function phase(job: Job, name: string) {
+  return readTimeline(join(job.runnerTemp, 'gantry', 'timeline.jsonl')).find(
+    (p) => p.action === 'go-cache' && p.phase === name,
+  );
+}
+
+describe('go-cache with the local backend', () => {
+  test('a module repo restores exactly, then partially after a go.sum change, and stays warm', async () => {
+    const store = join(work, 'store-a');
+    const opts = { backend: 'local', 'local-dir': store };
+    const first = await runJob({
+      name: 'a1',
+      workspace: moduleWorkspace('a1', 'v1.0.0'),
+      with: opts,
+    });
+    expect(first.hit).toBe('none');
+    expect(first.compiled).toBeGreaterThan(10); // the standard library, greet, big, main
+    expect(phase(first.job, 'save')?.attrs).toMatchObject({
+      'build-saved': true,
+      'modules-saved': true,
+    });
+
+    // a fresh runner, offline: modules and builds come only from the cache
+    const second = await runJob({
+      name: 'a2',
+      workspace: moduleWorkspace('a2', 'v1.0.0'),
+      with: opts,
+      env: { GOPROXY: 'off' },
+    });
+    expect(second.hit).toBe('exact');
+    expect(second.compiled).toBe(0);
+    expect(phase(second.job, 'save')?.attrs).toMatchObject({
+      'build-saved': false,
+      'modules-saved': false,
+    });
+
+    // the dependency moves: go.sum changes, the caches restore from a fallback key
+    const third = await runJob({
+      name: 'a3',
+      workspace: moduleWorkspace('a3', 'v1.1.0'),
+      with: opts,
+    });
+    expect(third.hit).toBe('partial');
+    expect(third.compiled).toBeGreaterThan(0);
+    expect(third.compiled).toBeLessThanOrEqual(3); // greet and main (and nothing else)
+    expect(third.compiled * 4).toBeLessThan(first.compiled);
+  });
+
+  test('ten edit-rebuild cycles keep the saved build cache within 1.2x of the first', async () => {
+    const store = join(work, 'store-b');
+    const workspace = moduleWorkspace('b', 'v1.0.0');
+    const sizes: number[] = [];
+    for (let cycle = 0; cycle < 10; cycle++) {
+      writeFileSync(join(workspace, 'big', 'big.go'), bigPackage(cycle + 1));
+      commitAll(workspace, `edit ${cycle}`, '2024-05-01T12:00:00Z');
+      const run = await runJob({
+        name: `b${cycle}`,
+        workspace,
+        with: { backend: 'local', 'local-dir': store },
+      });
+      if (cycle > 0) {
+        expect(run.hit).toBe('exact');
+        expect(phase(run.job, 'trim')?.attrs.dropped).toBeGreaterThan(0);
+      }
+      const saved = readdirSync(store)
+        .filter((f) => f.includes('-build-'))
+        .map((f) => statSync(join(store, f)))
+        .sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
+      sizes.push(saved?.size ?? 0);
+    }
+    for (const size of sizes) expect(size).toBeLessThanOrEqual(sizes[0]! * 1.2);
+  }, 240_000);
+
+  test('a pull request run restores but does not write the cache', async () => {
+    const store = join(work, 'store-c');
+    const pr = {
+      number: 5,
+      pull_request: { number: 5, head: { sha: 'a'.repeat(40), ref: 'f' }, base: { ref: 'main' } },
+      repository: DEFAULT_BRANCH.repository,
+    };
+    const run = await runJob({
+      name: 'c1',
+      workspace: moduleWorkspace('c1', 'v1.0.0'),
+      with: { backend: 'local', 'local-dir': store },
+      event: { name: 'pull_request', payload: pr },
+    });
+    expect(run.hit).toBe('none');
+    expect(run.job.steps['post-cache']?.log).toContain('pull request runs do not write the cache');
+    expect(readdirSync(work).includes('store-c') ? readdirSync(store) : []).toEqual([]);
+  });
+});
+
+describe('go-cache GOPATH layout', () => {
+  test('a GOPATH-mode repo builds after the layout step and not before', async () => {
+    const workspace = join(work, 'legacy', 'workspace');
+    mkdirSync(join(workspace, 'greet'), { recursive: true });
+    writeFileSync(
+      join(workspace, 'main.go'),
+      'package main\n\nimport "github.com/acme/legacy/greet"\n\nfunc main() { println(greet.Hello()) }\n',
+    );
+    writeFileSync(
+      join(workspace, 'greet', 'greet.go'),
+      'package greet\n\nfunc Hello() string { return "hello from GOPATH" }\n',
+    );
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: workspace });
+    commitAll(workspace, 'legacy', '2024-05-01T12:00:00Z');
+    const gopath = join(work, 'legacy', 'go');
+    const job = await Job.create({
+      workspace,
+      event: {
+        name: 'push',
+        payload: {
+          ...DEFAULT_BRANCH,
+          repository: { default_branch: 'main', full_name: 'acme/legacy' },
+        },
+      },
+      env: { ...goEnv('legacy-home'), GOPATH: gopath, GOFLAGS: '' },
+    });
+    const TRY =
+      'if go build -o "$RUNNER_TEMP/legacy" . 2> "$RUNNER_TEMP/err"; then r=built; else r=failed; fi\n' +
+      'echo "result=$r" >> "$GITHUB_OUTPUT"; cat "$RUNNER_TEMP/err"\n';
+    const before = await job.run(TRY, { env: { GO111MODULE: 'off' } });
+    expect(before.outputs.result).toBe('failed');
+    expect(before.log).toContain('cannot find package');
+
+    const step = await job.uses(ACTION, {
+      id: 'cache',
+      with: { backend: 'local', 'local-dir': join(work, 'store-legacy') },
+    });
+    expect(step.errors).toEqual([]);
+    expect(step.outputs.path).toBe(join(gopath, 'src', 'github.com', 'acme', 'legacy'));
+    expect(step.env).toMatchObject({ GOPATH: gopath, GO111MODULE: 'off' });
+    const after = await job.run(TRY + '"$RUNNER_TEMP/legacy"\n', {
+      workingDirectory: step.outputs.path,
+    });
+    expect(after.outputs.result).toBe('built');
+    expect(after.log).toContain('hello from GOPATH');
+    // the workspace still shows the checkout, through links to its new place
+    expect(lstatSync(join(workspace, 'main.go')).isSymbolicLink()).toBe(true);
+    // a second layout (a re-run on the same runner) is a no-op
+    const again = await job.uses(ACTION, {
+      id: 'again',
+      with: { backend: 'local', 'local-dir': join(work, 'store-legacy') },
+    });
+    expect(again.errors).toEqual([]);
+    expect(again.outputs.path).toBe(step.outputs.path);
+    await job.runPosts();
+  });
+});
+
+describe('go-cache with the github backend (the Actions cache service protocol, served locally)', () => {
+  let svc: CacheService;
+  beforeAll(async () => {
+    svc = await startCacheService();
+  });
+  afterAll(async () => {
+    await svc?.close();
+  });
+
+  test('@actions/cache saves and restores through the service', async () => {
+    svc.fault = 'none';
+    const first = await runJob({
+      name: 'g1',
+      workspace: moduleWorkspace('g1', 'v1.0.0'),
+      with: {},
+      env: svc.env,
+    });
+    expect(first.hit).toBe('none');
+    expect(svc.entries.filter((e) => e.finalized).map((e) => e.key.split('-')[2])).toEqual([
+      'build',
+      'mod',
+    ]);
+    const second = await runJob({
+      name: 'g2',
+      workspace: moduleWorkspace('g2', 'v1.0.0'),
+      with: {},
+      env: { ...svc.env, GOPROXY: 'off' },
+    });
+    expect(second.hit).toBe('exact');
+    expect(second.compiled).toBe(0);
+    expect(svc.requests).toContain('PUT /devstoreaccount1/actions-cache/0');
+  });
+
+  test.each(['5xx', 'hang'] as const)(
+    'a cache service that answers %s only warns; the job goes on',
+    async (fault) => {
+      svc.fault = fault;
+      const run = await runJob({
+        name: `f-${fault}`,
+        workspace: moduleWorkspace(`f-${fault}`, 'v1.0.0'),
+        with: { timeout: '2', save: 'always' },
+        env: svc.env,
+      });
+      expect(run.hit).toBe('none');
+      expect(run.compiled).toBeGreaterThan(0);
+      expect(run.job.steps.cache?.warnings.join('\n')).toContain(
+        'Could not restore the build cache',
+      );
+      const post = run.job.steps['post-cache'];
+      expect(post?.outcome).toBe('success');
+      expect(post?.warnings.join('\n')).toContain('Could not save the build cache');
+      expect(run.job.status).toBe('success');
+    },
+    60_000,
+  );
+
+  test('without the cache service (no ACTIONS_RESULTS_URL) it warns and builds cold', async () => {
+    const run = await runJob({
+      name: 'nosvc',
+      workspace: moduleWorkspace('nosvc', 'v1.0.0'),
+      with: {},
+    });
+    expect(run.hit).toBe('none');
+    expect(run.job.steps.cache?.warnings.join('\n')).toContain('cache service is not available');
+  });
+});
