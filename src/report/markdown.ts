@@ -13,7 +13,8 @@ export interface ReportOptions {
   limit: number;
 }
 
-const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** A Markdown table cell: pipes escaped, newlines flattened. */
+export const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 
 /** Task names may not hold `:` or `#` in a Mermaid gantt. */
 const ganttName = (s: string) => s.replace(/[:#;]/g, ' ').replace(/\s+/g, ' ').trim() || 'phase';

@@ -5,15 +5,7 @@
  * verified is gantry's side: the argv, secrets as 0600 files gone after the build, tokens kept
  * out of the log, the digest from --metadata-file, tags moved last, the index assembled for pack.
  */
-import {
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-  existsSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Digest } from '../../src/oci/digest.js';
@@ -22,9 +14,9 @@ import type { ImageIndex } from '../../src/oci/manifest.js';
 import { OciLayout } from '../../src/oci/layout.js';
 import { publish } from '../../src/publish/publish.js';
 import { LayoutTarget } from '../../src/publish/target.js';
-import { REPO_ROOT } from '../harness/paths.js';
 import { Job } from '../harness/runner.js';
 import { makeImage } from './support/image.js';
+import { standInBin } from './support/stand-in-bin.js';
 import { startRegistry, type RunningRegistry } from './support/registry.js';
 import { skopeoInspectRaw } from './support/skopeo.js';
 
@@ -53,13 +45,7 @@ beforeAll(async () => {
   await oci.init();
   await publish(new LayoutTarget(oci), images, blob, ['src']);
   indexDigest = blob.digest;
-  bin = join(work, 'bin');
-  mkdirSync(bin);
-  for (const tool of ['buildctl', 'pack'])
-    symlinkSync(
-      join(REPO_ROOT, 'test/integration/support/standins', `${tool}.mjs`),
-      join(bin, tool),
-    );
+  bin = standInBin(join(work, 'bin'), ['buildctl', 'pack']);
 }, 60_000);
 afterAll(async () => {
   await registry?.stop();

@@ -56,3 +56,25 @@ export function dedupeAndRank(findings: readonly Finding[]): Finding[] {
       a.rule.localeCompare(b.rule),
   );
 }
+
+/** The names a `severity` or `fail-on` threshold may use: either tool's severities. */
+export const SEVERITY_NAMES = Object.keys(SEVERITY_RANK);
+
+/** Whether a finding is at or above a threshold on the one scale. */
+export function atLeast(f: Pick<Finding, 'severity'>, threshold: string): boolean {
+  return rankOf(f) >= (SEVERITY_RANK[threshold] ?? Infinity);
+}
+
+/** How GitHub and SARIF show a finding: error (critical, high, error), warning, or note. */
+export function levelOf(f: Pick<Finding, 'severity'>): 'error' | 'warning' | 'note' {
+  const r = rankOf(f);
+  return r >= 4 ? 'error' : r === 3 ? 'warning' : 'note';
+}
+
+/** Counts by the tools' own severity names, most severe first. */
+export function countBySeverity(findings: readonly Finding[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const f of [...findings].sort((a, b) => rankOf(b) - rankOf(a)))
+    counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+  return counts;
+}

@@ -8,9 +8,21 @@ export interface IssueComment {
   user: { login: string };
 }
 
+/** A check run as stored: every annotation any request carried, in order. */
+export interface CheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  conclusion?: string;
+  annotations: { path: string; start_line: number; annotation_level: string; message: string }[];
+  /** How many annotations each request (create, then updates) carried. */
+  batches: number[];
+}
+
 export interface GitHubApi {
   url: string;
   comments: IssueComment[];
+  checkRuns: CheckRun[];
   requests: string[];
   /** Comment writes answer 403, as for a fork PR's read-only token. */
   readOnly: boolean;
@@ -28,7 +40,8 @@ async function body(req: IncomingMessage): Promise<Record<string, unknown>> {
 }
 
 /**
- * The REST endpoints the summary action uses, as GitHub answers them: issue comments listed with
+ * The REST endpoints the summary and scan actions use: check runs created and updated (at most 50
+ * annotations per request, as the API allows); as GitHub answers them: issue comments listed with
  * page/per_page and Link headers, created, updated, deleted; 403 for a read-only token.
  */
 export async function startGitHubApi(): Promise<GitHubApi> {
@@ -38,6 +51,7 @@ export async function startGitHubApi(): Promise<GitHubApi> {
     comments: [],
     requests: [],
     readOnly: false,
+    checkRuns: [],
     close: async () => undefined,
   };
   const server = createServer((req, res) => {
@@ -57,6 +71,32 @@ export async function startGitHubApi(): Promise<GitHubApi> {
           message: 'Resource not accessible by integration',
           documentation_url: 'https://docs.github.com/rest',
         });
+      const runs = /^\/repos\/[^/]+\/[^/]+\/check-runs(?:\/(\d+))?$/.exec(url.pathname);
+      if (runs && (req.method === 'POST' || req.method === 'PATCH')) {
+        if (api.readOnly) return forbidden();
+        const b = (await body(req)) as {
+          name?: string;
+          head_sha?: string;
+          conclusion?: string;
+          output?: { annotations?: CheckRun['annotations'] };
+        };
+        const annotations = b.output?.annotations ?? [];
+        // the API refuses more than 50 annotations in one request
+        if (annotations.length > 50)
+          return json(422, { message: 'Only 50 annotations may be sent per request' });
+        let run = api.checkRuns.find((r) => r.id === Number(runs[1]));
+        if (req.method === 'POST') {
+          if (!b.name || !b.head_sha)
+            return json(422, { message: 'name and head_sha are required' });
+          run = { id: nextId++, name: b.name, head_sha: b.head_sha, annotations: [], batches: [] };
+          api.checkRuns.push(run);
+        }
+        if (!run) return json(404, { message: 'Not Found' });
+        if (b.conclusion) run.conclusion = b.conclusion;
+        run.annotations.push(...annotations);
+        run.batches.push(annotations.length);
+        return json(req.method === 'POST' ? 201 : 200, { id: run.id, name: run.name });
+      }
       if (list && req.method === 'GET') {
         const issue = Number(list[1]);
         const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));

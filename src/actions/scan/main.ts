@@ -1,0 +1,247 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
+import * as io from '@actions/io';
+import { GitHubCacheBackend } from '../../cache/github.js';
+import { emitAnnotations, planAnnotations, publishCheckRun } from '../../github/annotations.js';
+import { gitContextFromEnv } from '../../github/context.js';
+import { errorMessage, UserError } from '../../runtime/errors.js';
+import { execFile } from '../../runtime/exec.js';
+import { pathExists } from '../../runtime/fs.js';
+import { Timeline } from '../../runtime/timeline.js';
+import { installTool } from '../../tools/installer.js';
+import { readInstallOptions } from '../../tools/install-inputs.js';
+import { atLeast, countBySeverity, dedupeAndRank, type Finding } from '../../tools/scan/finding.js';
+import { parseHadolintJson, parseTrivyJson } from '../../tools/scan/parse.js';
+import { renderScanSummary } from '../../tools/scan/report.js';
+import { toSarif } from '../../tools/scan/sarif.js';
+import { SPECS, type ToolSpec } from '../../tools/spec.js';
+import { INPUT, OUTPUT, readInputs, type ScanInputs } from './inputs.js';
+import { imageTargets } from './targets.js';
+
+/** A tool to run: installed (pinned, verified, cached) or, with `system`, the one on PATH. */
+async function scanner(
+  spec: ToolSpec,
+  version: string,
+  input: string,
+): Promise<{ path: string; version: string }> {
+  if (version === 'system') {
+    const path = await io.which(spec.name, false);
+    if (!path)
+      throw new UserError(
+        `${spec.name} is not on PATH (${input}: system); install it, or give a version`,
+      );
+    return { path, version: 'system' };
+  }
+  const installed = await installTool(spec, readInstallOptions(spec, version, input));
+  return { path: installed.binaries[0]!, version: installed.tag };
+}
+
+/** trivy's vulnerability DB between runs: one cache entry a day, through the Actions cache. */
+class DbCache {
+  private matched?: string;
+  private readonly backend = new GitHubCacheBackend();
+  readonly key = `gantry-trivy-db-${new Date().toISOString().slice(0, 10)}`;
+  constructor(
+    readonly dir: string,
+    private readonly enabled: boolean,
+  ) {}
+
+  async restore(): Promise<string> {
+    if (!this.enabled) return 'off';
+    if (!this.backend.available()) return 'no cache service';
+    try {
+      this.matched = await this.backend.restore([this.dir], this.key, ['gantry-trivy-db-']);
+    } catch (err) {
+      core.warning(`Could not restore the trivy DB: ${errorMessage(err)}`);
+    }
+    return this.matched === this.key ? 'exact' : this.matched ? 'partial' : 'none';
+  }
+
+  async save(): Promise<boolean> {
+    if (!this.enabled || !this.backend.available() || this.matched === this.key) return false;
+    if (!(await pathExists(join(this.dir, 'db')))) return false;
+    try {
+      return await this.backend.save([this.dir], this.key);
+    } catch (err) {
+      core.warning(`Could not save the trivy DB: ${errorMessage(err)}`);
+      return false;
+    }
+  }
+}
+
+function trivyCommon(inputs: ScanInputs, cacheDir: string, ignorefile: boolean): string[] {
+  return [
+    '--format',
+    'json',
+    '--quiet',
+    '--cache-dir',
+    cacheDir,
+    ...inputs.dbRepositories.flatMap((r) => ['--db-repository', r]),
+    ...(ignorefile ? ['--ignorefile', resolve(inputs.workspace, inputs.trivyignore)] : []),
+  ];
+}
+
+export async function main(): Promise<void> {
+  const inputs = await readInputs();
+  const timeline = new Timeline('scan');
+  const needTrivy = Boolean(inputs.image) || inputs.fs.length > 0;
+  const tools = await timeline.phase('install', async (attrs) => {
+    const hadolint = inputs.dockerfiles.length
+      ? await scanner(SPECS.hadolint, inputs.hadolintVersion, INPUT.hadolintVersion)
+      : undefined;
+    const trivy = needTrivy
+      ? await scanner(SPECS.trivy, inputs.trivyVersion, INPUT.trivyVersion)
+      : undefined;
+    attrs.tools = [
+      hadolint ? `hadolint ${hadolint.version}` : '',
+      trivy ? `trivy ${trivy.version}` : '',
+    ].filter(Boolean);
+    return { hadolint, trivy };
+  });
+  const findings: Finding[] = [];
+
+  for (const file of inputs.dockerfiles) {
+    await timeline.phase(`hadolint ${file}`, async (attrs) => {
+      const r = await execFile(tools.hadolint!.path, ['--format', 'json', '--no-fail', file], {
+        cwd: inputs.workspace,
+        silent: true,
+        allowFailure: true,
+      });
+      // hadolint exits 1 for findings without --no-fail, and for its own failures with it
+      if (r.exitCode !== 0 && !r.stdout.trim().startsWith('['))
+        throw new UserError(`hadolint failed on ${file} (exit ${r.exitCode}): ${r.stderr.trim()}`);
+      const found = parseHadolintJson(r.stdout, file);
+      attrs.findings = found.length;
+      findings.push(...found);
+    });
+  }
+
+  if (tools.trivy) {
+    const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'trivy');
+    const db = new DbCache(cacheDir, inputs.dbCache === 'github');
+    await timeline.phase('db', async (attrs) => {
+      attrs.hit = await db.restore();
+    });
+    const ignorefile = await pathExists(resolve(inputs.workspace, inputs.trivyignore));
+    const env = {
+      ...process.env,
+      ...(inputs.credentials
+        ? {
+            TRIVY_USERNAME: inputs.credentials.username,
+            TRIVY_PASSWORD: inputs.credentials.password,
+          }
+        : {}),
+    };
+    const trivy = async (
+      label: string,
+      args: string[],
+      readGoMod?: (p: string) => Promise<string | undefined>,
+    ) =>
+      timeline.phase(`trivy ${label}`, async (attrs) => {
+        const r = await execFile(
+          tools.trivy!.path,
+          [...args.slice(0, 1), ...trivyCommon(inputs, cacheDir, ignorefile), ...args.slice(1)],
+          {
+            cwd: inputs.workspace,
+            env,
+            silent: true,
+          },
+        );
+        const goMods = new Map<string, string | undefined>();
+        const report = JSON.parse(r.stdout) as { Results?: { Target: string; Type?: string }[] };
+        for (const res of report.Results ?? [])
+          if (res.Type === 'gomod' && readGoMod)
+            goMods.set(res.Target, await readGoMod(res.Target));
+        const found = parseTrivyJson(r.stdout, (p) => goMods.get(p));
+        attrs.findings = found.length;
+        return found;
+      });
+    if (inputs.image) {
+      for (const t of await imageTargets(inputs))
+        findings.push(...(await trivy(t.label, ['image', ...t.args])));
+    }
+    for (const path of inputs.fs) {
+      const dir = resolve(inputs.workspace, path);
+      const found = await trivy(path, ['fs', '--scanners', 'vuln', dir], (p) =>
+        readFile(join(dir, p), 'utf8').catch(() => undefined),
+      );
+      // report files as the repository names them
+      for (const f of found) f.file = relative(inputs.workspace, join(dir, f.file)) || f.file;
+      findings.push(...found);
+    }
+    await timeline.phase('db save', async (attrs) => {
+      attrs.saved = await db.save();
+    });
+  }
+
+  const ranked = dedupeAndRank(findings);
+  const reported = ranked.filter((f) => atLeast(f, inputs.severity));
+  const failing = inputs.failOn === 'none' ? [] : ranked.filter((f) => atLeast(f, inputs.failOn));
+  const plan = planAnnotations(reported);
+  emitAnnotations(plan.shown);
+
+  const summary = renderScanSummary({
+    reported,
+    overflow: plan.overflow,
+    failOn: inputs.failOn,
+    failing: failing.length,
+  });
+  try {
+    await core.summary.addRaw(summary, true).write();
+  } catch (err) {
+    core.warning(`Could not write the step summary: ${errorMessage(err)}`);
+  }
+  await mkdir(dirname(inputs.sarif), { recursive: true });
+  await writeFile(
+    inputs.sarif,
+    JSON.stringify(
+      toSarif(reported, {
+        ...(tools.hadolint ? { hadolint: tools.hadolint.version } : {}),
+        ...(tools.trivy ? { trivy: tools.trivy.version } : {}),
+      }),
+      null,
+      2,
+    ),
+  );
+
+  const git = gitContextFromEnv();
+  const [owner, repo] = git.repository.split('/');
+  if (inputs.checks === 'auto' && inputs.token && owner && repo && git.sha) {
+    try {
+      const r = await publishCheckRun(getOctokit(inputs.token), {
+        owner,
+        repo,
+        headSha: git.sha,
+        name: 'gantry scan',
+        conclusion: failing.length ? 'failure' : reported.length ? 'neutral' : 'success',
+        title: `${reported.length} findings`,
+        summary,
+        findings: reported,
+      });
+      core.info(`Check run ${r.id}: ${reported.length} findings in ${r.batches} batch(es)`);
+    } catch (err) {
+      const status = (err as { status?: number }).status;
+      core.warning(
+        `No check run: ${status === 403 || status === 404 ? 'the token may not write checks here (a fork PR, or a read-only token)' : errorMessage(err)}; the annotations and the step summary have the findings`,
+      );
+    }
+  }
+
+  core.setOutput(
+    OUTPUT.findings,
+    JSON.stringify({ total: reported.length, ...countBySeverity(reported) }),
+  );
+  core.setOutput(OUTPUT.sarif, inputs.sarif);
+  core.setOutput(OUTPUT.failed, String(failing.length > 0));
+  if (failing.length)
+    throw new UserError(
+      `${failing.length} findings at or above fail-on: ${inputs.failOn} (${Object.entries(
+        countBySeverity(failing),
+      )
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ')})`,
+    );
+}

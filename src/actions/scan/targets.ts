@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { isIndexMediaType } from '../../oci/mediatypes.js';
+import type { ImageIndex } from '../../oci/manifest.js';
+import { formatPlatform } from '../../oci/platform.js';
+import { formatReference } from '../../oci/reference.js';
+import { RegistryError } from '../../oci/registry/errors.js';
+import { RegistryPool } from '../../publish/clients.js';
+import { referenceInput } from '../../publish/inputs.js';
+import { ValidationError } from '../../runtime/errors.js';
+import { INPUT, type ScanInputs } from './inputs.js';
+
+/** One `trivy image` run: a registry reference by digest, or an OCI layout (with a platform). */
+export interface ImageTarget {
+  label: string;
+  args: string[];
+}
+
+const ACCEPTED =
+  'an image reference (registry/repository:tag or @digest) or oci:<OCI layout directory>';
+
+function platformsOf(index: ImageIndex): string[] {
+  return index.manifests
+    .filter((m) => m.platform && m.platform.os !== 'unknown')
+    .map((m) => formatPlatform(m.platform!));
+}
+
+/**
+ * What to hand trivy for `image`: an index becomes one run per platform (attestation manifests,
+ * platform unknown/unknown, are skipped); a missing image is a clear error before any scan.
+ */
+export async function imageTargets(inputs: ScanInputs): Promise<ImageTarget[]> {
+  const value = inputs.image;
+  if (value.startsWith('oci:')) {
+    const raw = value.slice(4);
+    const dir = isAbsolute(raw) ? raw : join(inputs.workspace, raw);
+    let index: ImageIndex;
+    try {
+      index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as ImageIndex;
+    } catch {
+      throw new ValidationError(INPUT.image, value, ACCEPTED, 'no OCI layout (index.json) there');
+    }
+    const top = index.manifests[0];
+    if (!top) throw new ValidationError(INPUT.image, value, ACCEPTED, 'the OCI layout is empty');
+    let platforms: string[] = [];
+    if (isIndexMediaType(top.mediaType)) {
+      const blob = await readFile(join(dir, 'blobs', ...top.digest.split(':')), 'utf8');
+      platforms = platformsOf(JSON.parse(blob) as ImageIndex);
+    }
+    if (platforms.length <= 1) return [{ label: value, args: ['--input', dir] }];
+    return platforms.map((p) => ({
+      label: `${value} ${p}`,
+      args: ['--input', dir, '--platform', p],
+    }));
+  }
+  const ref = referenceInput(INPUT.image, value, ACCEPTED);
+  const pool = new RegistryPool({
+    ...(inputs.credentials ? { credentials: inputs.credentials, loginRegistry: ref.registry } : {}),
+  });
+  try {
+    const client = pool.client(ref.registry);
+    let top;
+    try {
+      top = await client.getManifest(ref.repository, ref.digest ?? ref.tag ?? 'latest');
+    } catch (err) {
+      if (err instanceof RegistryError && err.status === 404)
+        throw new ValidationError(INPUT.image, value, ACCEPTED, 'the registry has no such image');
+      throw err;
+    }
+    if (!isIndexMediaType(top.mediaType)) {
+      const pinned = formatReference({ ...ref, digest: top.digest });
+      return [{ label: value, args: [pinned] }];
+    }
+    const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
+    return index.manifests
+      .filter((m) => m.platform && m.platform.os !== 'unknown')
+      .map((m) => ({
+        label: `${value} ${formatPlatform(m.platform!)}`,
+        args: [
+          formatReference({ registry: ref.registry, repository: ref.repository, digest: m.digest }),
+        ],
+      }));
+  } finally {
+    pool.close();
+  }
+}

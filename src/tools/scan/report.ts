@@ -1,0 +1,41 @@
+import { escapeCell } from '../../report/markdown.js';
+import { countBySeverity, type Finding } from './finding.js';
+
+/**
+ * The step summary of a scan: counts by severity, the gate's verdict, and a table of every
+ * reported finding GitHub did not show as an annotation.
+ */
+export function renderScanSummary(o: {
+  reported: readonly Finding[];
+  overflow: readonly Finding[];
+  failOn: string;
+  failing: number;
+}): string {
+  const counts = Object.entries(countBySeverity(o.reported))
+    .map(([s, n]) => `${n} ${s}`)
+    .join(', ');
+  const lines = [
+    '### gantry scan',
+    '',
+    `${o.reported.length} findings${counts ? ` (${counts})` : ''}. ` +
+      (o.failOn === 'none'
+        ? 'No gate (fail-on: none).'
+        : o.failing
+          ? `**${o.failing} at or above ${o.failOn}: the step fails.**`
+          : `None at or above ${o.failOn}.`),
+  ];
+  if (o.overflow.length) {
+    lines.push(
+      '',
+      `${o.overflow.length} findings beyond GitHub's annotation limits:`,
+      '',
+      '| severity | tool | rule | where | message |',
+      '| --- | --- | --- | --- | --- |',
+      ...o.overflow.map(
+        (f) =>
+          `| ${f.severity} | ${f.tool} | ${f.url ? `[${f.rule}](${f.url})` : f.rule} | ${escapeCell(f.line ? `${f.file}:${f.line}` : f.file)} | ${escapeCell(f.message)} |`,
+      ),
+    );
+  }
+  return lines.join('\n') + '\n';
+}

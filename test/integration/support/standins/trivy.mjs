@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// STAND-IN for trivy (the real binary cannot be fetched on the test machine): replays recorded
+// `--format json` reports from shared/fixtures — STANDIN_TRIVY_IMAGE for `trivy image`,
+// STANDIN_TRIVY_FS for `trivy fs` — creates <cache-dir>/db as a DB download would, and records
+// its argv in STANDIN_LOG.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { record } from './registry-push.mjs';
+
+const argv = process.argv.slice(2);
+const cacheDir = argv[argv.indexOf('--cache-dir') + 1];
+const downloaded = cacheDir && !existsSync(join(cacheDir, 'db', 'trivy.db'));
+record({ tool: 'trivy', argv, downloadedDb: Boolean(downloaded) });
+if (downloaded) {
+  mkdirSync(join(cacheDir, 'db'), { recursive: true });
+  writeFileSync(join(cacheDir, 'db', 'trivy.db'), 'stand-in vulnerability DB\n');
+}
+const fixture = { image: process.env.STANDIN_TRIVY_IMAGE, fs: process.env.STANDIN_TRIVY_FS }[
+  argv[0]
+];
+if (!fixture) {
+  console.error(`stand-in trivy: nothing recorded for "${argv[0]}"`);
+  process.exit(1);
+}
+process.stdout.write(readFileSync(fixture));
