@@ -9,9 +9,11 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
+import { buildIndex } from '../../src/oci/index.js';
 import { OciLayout } from '../../src/oci/layout.js';
+import { RegistryClient } from '../../src/oci/registry/client.js';
 import { publish } from '../../src/publish/publish.js';
-import { LayoutTarget } from '../../src/publish/target.js';
+import { LayoutTarget, RegistryTarget } from '../../src/publish/target.js';
 import { releasePlatform } from '../../src/tools/pinned.js';
 import { SPECS } from '../../src/tools/spec.js';
 import { fixture, REPO_ROOT } from '../harness/paths.js';
@@ -250,6 +252,33 @@ describe('scan: bad inputs', () => {
     const run = await scan(workspace(['a']), inputs);
     expect(run.outcome).toBe('failure');
     expect(run.errors).toEqual([expect.stringMatching(message)]);
+  });
+
+  test('an index in a registry is scanned once per platform, by digest', async () => {
+    const images = ['amd64', 'arm64'].map((arch) =>
+      makeImage(join(work, `reg-${arch}`), { os: 'linux', architecture: arch }, [{ f: arch }]),
+    );
+    const { blob } = buildIndex(images.map((i) => i.descriptor));
+    const client = new RegistryClient(registry.host);
+    try {
+      await publish(new RegistryTarget(client, 'app'), images, blob, ['v1']);
+    } finally {
+      client.close();
+    }
+    const log = join(work, 'per-platform.jsonl');
+    const run = await scan(
+      workspace([]),
+      { image: `${registry.host}/app:v1`, 'fail-on': 'none' },
+      { env: { STANDIN_LOG: log } },
+    );
+    expect(run.outcome).toBe('success');
+    const scanned = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { argv: string[] }).argv.at(-1));
+    expect(scanned).toEqual(images.map((i) => `${registry.host}/app@${i.descriptor.digest}`));
+    // the alpine fixture's 4 findings, once per platform target
+    expect(JSON.parse(run.outputs.findings!)).toEqual({ total: 8, medium: 8 });
   });
 
   test('an image that does not exist', async () => {

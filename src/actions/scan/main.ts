@@ -160,8 +160,12 @@ export async function main(): Promise<void> {
         return found;
       });
     if (inputs.image) {
-      for (const t of await imageTargets(inputs))
-        findings.push(...(await trivy(t.label, ['image', ...t.args])));
+      for (const t of await imageTargets(inputs)) {
+        const found = await trivy(t.label, ['image', ...t.args]);
+        // name the image as given, and its platform: the same CVE on two platforms is two findings
+        for (const f of found) f.file = `${t.label}: ${f.file}`;
+        findings.push(...found);
+      }
     }
     for (const path of inputs.fs) {
       const dir = resolve(inputs.workspace, path);

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Descriptor } from '../../oci/descriptor.js';
@@ -15,7 +15,8 @@ import { STATIC_BASE_FILES, type BaseImage } from '../base.js';
 import type { BuildResult, PlatformImage } from '../builder.js';
 import { assembleImage } from '../image.js';
 import { writeLayer, type BuiltLayer, type LayerEntry } from '../layer.js';
-import { binaryName, checkMainPackage, compileGo, goVersion } from './compile.js';
+import { binaryName, checkMainPackage, compileGo, goVersion, MAIN_ACCEPTED } from './compile.js';
+import { ValidationError } from '../../runtime/errors.js';
 
 export const GO_VERSION_ANNOTATION = 'dev.gantry.go.version';
 
@@ -75,15 +76,25 @@ async function walk(dir: string, into: string): Promise<LayerEntry[]> {
  * The Go-native builder: `go build` per platform on this machine (no emulation, no daemon),
  * each binary a reproducible layer on the base; the base's layers are referenced, never rebuilt.
  */
+/** `go build -o` of a non-main package writes an `!<arch>` archive instead of a program. */
+async function isArchive(file: string): Promise<boolean> {
+  const fh = await open(file, 'r');
+  try {
+    const buf = Buffer.alloc(8);
+    await fh.read(buf, 0, 8, 0);
+    return buf.toString('latin1') === '!<arch>\n';
+  } finally {
+    await fh.close();
+  }
+}
+
 export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
   const created = new Date(o.epoch * 1000).toISOString();
   const name = binaryName(o.context, o.main);
-  // The check runs beside the compiles, off the critical path; its verdict still comes first.
-  const checked = o.timeline.phase('go-check', async (attrs) => {
-    const [, goVer] = await Promise.all([
-      checkMainPackage(o.exec, o.go, o.context, o.main),
-      goVersion(o.exec, o.go),
-    ]);
+  // Beside the compiles, off the critical path. `main` is checked only when a build fails or
+  // yields no executable: a `go list` up front would compete with the compiles for the cores.
+  const checked = o.timeline.phase('go-version', async (attrs) => {
+    const goVer = await goVersion(o.exec, o.go);
     Object.assign(attrs, { main: o.main, binary: name, go: goVer });
     return goVer;
   });
@@ -147,13 +158,28 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
     const slug = key.replace(/\//g, '-');
     const binary = join(o.workDir, slug, name);
     const appLayer = await o.timeline.phase(`build ${key}`, async (attrs) => {
-      await compileGo(o.exec, o.go, {
-        dir: o.context,
-        main: o.main,
-        platform,
-        out: binary,
-        ldflags,
-      });
+      try {
+        await compileGo(o.exec, o.go, {
+          dir: o.context,
+          main: o.main,
+          platform,
+          out: binary,
+          ldflags,
+        });
+      } catch (err) {
+        // a main that is not a main package (or not a package) says so as an input error
+        await checkMainPackage(o.exec, o.go, o.context, o.main);
+        throw err;
+      }
+      if (await isArchive(binary)) {
+        await checkMainPackage(o.exec, o.go, o.context, o.main);
+        throw new ValidationError(
+          'main',
+          o.main,
+          MAIN_ACCEPTED,
+          'go build wrote a package archive, not a program',
+        );
+      }
       const size = (await stat(binary)).size;
       const layer = await writeLayer(
         [{ path: binaryPath, type: 'file', mode: 0o755, file: binary, size }],
