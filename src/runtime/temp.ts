@@ -1,10 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The job's scratch directory: RUNNER_TEMP on a runner, the OS temp dir elsewhere. */
 export function runnerTemp(): string {
   return process.env.RUNNER_TEMP || tmpdir();
+}
+
+/**
+ * The user's cache directory (XDG_CACHE_HOME, else ~/.cache): the same path on every run of a
+ * runner image, which the Actions cache needs (it versions entries by their paths).
+ */
+export function userCacheDir(): string {
+  return process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
 }
 
 export function makeTempDir(prefix: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as core from '@actions/core';
 import { buildctlBuildArgs, type BuildctlRequest } from '../../build/buildkit/argv.js';
 import { parseBuildctlMetadata } from '../../build/buildkit/metadata.js';
@@ -98,8 +98,8 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
     const secrets = await writeSecretFiles(secretDir, inputs.secrets);
     const request: BuildctlRequest = {
       context: inputs.context,
-      dockerfileDir: join(dockerfile, '..'),
-      filename: dockerfile.split('/').pop()!,
+      dockerfileDir: dirname(dockerfile),
+      filename: basename(dockerfile),
       platforms: inputs.platforms.map(formatPlatform),
       buildArgs: inputs.buildArgs,
       labels: r.labels,

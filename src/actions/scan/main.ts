@@ -1,5 +1,5 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
@@ -10,6 +10,7 @@ import { gitContextFromEnv } from '../../github/context.js';
 import { errorMessage, UserError } from '../../runtime/errors.js';
 import { execFile } from '../../runtime/exec.js';
 import { pathExists } from '../../runtime/fs.js';
+import { userCacheDir } from '../../runtime/temp.js';
 import { Timeline } from '../../runtime/timeline.js';
 import { installTool } from '../../tools/installer.js';
 import { readInstallOptions } from '../../tools/install-inputs.js';
@@ -120,7 +121,7 @@ export async function main(): Promise<void> {
   }
 
   if (tools.trivy) {
-    const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'trivy');
+    const cacheDir = join(userCacheDir(), 'trivy');
     const db = new DbCache(cacheDir, inputs.dbCache === 'github');
     await timeline.phase('db', async (attrs) => {
       attrs.hit = await db.restore();
@@ -138,7 +139,7 @@ export async function main(): Promise<void> {
     const trivy = async (
       label: string,
       args: string[],
-      readGoMod?: (p: string) => Promise<string | undefined>,
+      readGoMod?: (p: string) => string | undefined,
     ) =>
       timeline.phase(`trivy ${label}`, async (attrs) => {
         const r = await execFile(
@@ -150,12 +151,7 @@ export async function main(): Promise<void> {
             silent: true,
           },
         );
-        const goMods = new Map<string, string | undefined>();
-        const report = JSON.parse(r.stdout) as { Results?: { Target: string; Type?: string }[] };
-        for (const res of report.Results ?? [])
-          if (res.Type === 'gomod' && readGoMod)
-            goMods.set(res.Target, await readGoMod(res.Target));
-        const found = parseTrivyJson(r.stdout, (p) => goMods.get(p));
+        const found = parseTrivyJson(r.stdout, readGoMod);
         attrs.findings = found.length;
         return found;
       });
@@ -169,9 +165,13 @@ export async function main(): Promise<void> {
     }
     for (const path of inputs.fs) {
       const dir = resolve(inputs.workspace, path);
-      const found = await trivy(path, ['fs', '--scanners', 'vuln', dir], (p) =>
-        readFile(join(dir, p), 'utf8').catch(() => undefined),
-      );
+      const found = await trivy(path, ['fs', '--scanners', 'vuln', dir], (p) => {
+        try {
+          return readFileSync(join(dir, p), 'utf8');
+        } catch {
+          return undefined;
+        }
+      });
       // report files as the repository names them
       for (const f of found) f.file = relative(inputs.workspace, join(dir, f.file)) || f.file;
       findings.push(...found);

@@ -10,8 +10,8 @@ import {
   type BaselineStore,
 } from '../../report/baseline.js';
 import { GitHubCacheBackend } from '../../cache/github.js';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { userCacheDir } from '../../runtime/temp.js';
 import { COMMENT_LIMIT, renderReport, STEP_SUMMARY_LIMIT } from '../../report/markdown.js';
 import { baselineOf, phaseRows } from '../../report/timing.js';
 import { errorMessage } from '../../runtime/errors.js';
@@ -39,9 +39,8 @@ function baselineStore(inputs: SummaryInputs): BaselineStore | undefined {
   if (inputs.baselineDir) return new DirectoryBaselineStore(inputs.baselineDir);
   if (inputs.baseline === 'off') return undefined;
   const cache = new GitHubCacheBackend();
-  // a path the same on every run of a runner image: the Actions cache versions entries by it
-  const home = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
-  if (cache.available()) return new CacheBaselineStore(cache, join(home, 'gantry', 'baselines'));
+  if (cache.available())
+    return new CacheBaselineStore(cache, join(userCacheDir(), 'gantry', 'baselines'));
   core.info('No Actions cache service in this job: phases are not compared with the base branch');
   return undefined;
 }
