@@ -8,7 +8,14 @@
  * Run: npm run bench -- go-build
  */
 import { execFile } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -55,6 +62,8 @@ FROM scratch
 COPY --from=build /out/hello-go /usr/local/bin/hello-go
 ENTRYPOINT ["/usr/local/bin/hello-go"]
 `;
+
+const timelinePath = (job: Job) => join(job.runnerTemp, 'gantry', 'timeline.jsonl');
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t = process.hrtime.bigint();
@@ -118,7 +127,11 @@ async function main(): Promise<void> {
         ),
       );
     const job = await Job.create({ workspace });
+    let lastStart = 0;
+    let lastEnd = 0;
     const gantry = async () => {
+      rmSync(timelinePath(job), { force: true });
+      lastStart = Date.now();
       const r = await job.uses('actions/build-push', {
         with: {
           platforms: 'linux/amd64,linux/arm64',
@@ -126,6 +139,7 @@ async function main(): Promise<void> {
           builder: 'go',
         },
       });
+      lastEnd = Date.now();
       if (r.exitCode !== 0) throw new Error(`build-push failed: ${r.errors.join('; ')}`);
     };
     const bud = async () => {
@@ -167,6 +181,10 @@ async function main(): Promise<void> {
         times[name]!.push(await timed(f));
       }
     }
+    const phases = readFileSync(timelinePath(job), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { phase: string; start: number; end: number });
     await job.cleanup();
     const floorMedian = median(times.floor!);
     console.log(
@@ -180,6 +198,13 @@ async function main(): Promise<void> {
     row('floor: go build, both platforms', times.floor!);
     row('gantry build-push: build + push to registry', times.gantry!);
     row('buildah bud: Dockerfile, cross-compiling', times.buildah!);
+    console.log(
+      `where gantry's last run went (ms from the step's start; step took ${lastEnd - lastStart})`,
+    );
+    for (const p of phases.sort((a, b) => a.start - b.start))
+      console.log(
+        `  ${p.phase.padEnd(40)}${String(p.start - lastStart).padStart(6)} → ${String(p.end - lastStart).padStart(6)}`,
+      );
     console.log(
       `target: gantry within 1.3× of the floor — ${median(times.gantry!) / floorMedian <= 1.3 ? 'met' : 'NOT met'}`,
     );

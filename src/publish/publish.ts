@@ -69,15 +69,17 @@ export async function publish(
     else stats.blobsExisting++;
     stats.bytesUploaded += r.bytes;
   });
-  const seen = new Set<Digest>();
-  for (const m of manifests) {
-    if (m.manifest.digest === top.digest || seen.has(m.manifest.digest)) continue;
-    seen.add(m.manifest.digest);
-    await target.putManifest(m.manifest);
-    stats.manifests++;
-  }
+  const platformManifests = new Map<Digest, Blob>();
+  for (const m of manifests)
+    if (m.manifest.digest !== top.digest) platformManifests.set(m.manifest.digest, m.manifest);
+  // by digest, so at once: none is visible under a tag until the index is
+  await mapLimit([...platformManifests.values()], opts.concurrency ?? 4, (m) =>
+    target.putManifest(m),
+  );
+  stats.manifests += platformManifests.size;
   await target.putManifest(top);
   stats.manifests++;
+  // one at a time: an OCI layout's index.json is rewritten for each
   for (const tag of tags) await target.putManifest(top, tag);
   return stats;
 }

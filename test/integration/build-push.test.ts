@@ -186,6 +186,16 @@ describe('build-push with the go builder', () => {
         string
       >;
       expect(Object.values(platformDigests)).toEqual(index.manifests.map((m) => m.digest));
+      // each platform names the Go that built its binary, read from the binary itself
+      const goVersion = execFileSync(requireGo(), ['env', 'GOVERSION'], {
+        encoding: 'utf8',
+      }).trim();
+      for (const m of index.manifests) {
+        const manifest = JSON.parse(
+          (await skopeoInspectRaw(`${registry.host}/hello@${m.digest}`)).toString(),
+        ) as ImageManifest;
+        expect(manifest.annotations?.['dev.gantry.go.version']).toBe(goVersion);
+      }
       const metadata = JSON.parse(run.outputs.metadata!) as { labels: Record<string, string> };
       expect(metadata.labels['org.opencontainers.image.revision']).toBe('a'.repeat(40));
       expect(metadata.labels['org.opencontainers.image.created']).toBe('2024-05-01T12:00:00.000Z');

@@ -79,10 +79,13 @@ export async function main(): Promise<void> {
   const timeline = new Timeline('build-push');
   const builder = chooseBuilder(inputs.builder, inputs.context);
 
-  const epoch = await sourceEpoch(inputs.context);
-  const created = new Date(epoch * 1000).toISOString();
   const git = gitContextFromEnv();
-  const meta = deriveMetadata(git, created);
+  // tags and version do not depend on the time; the labels (created) are made when it is known
+  const meta = deriveMetadata(git, '');
+  const labelsAt = (epoch: number) => ({
+    ...deriveMetadata(git, new Date(epoch * 1000).toISOString()).labels,
+    ...inputs.labels,
+  });
   const tags = inputs.tags.length ? inputs.tags : meta.tags;
   const targets = targetsOf(inputs.images, inputs.images.length ? tags : inputs.tags);
   const push = inputs.push ?? targets.size > 0;
@@ -102,14 +105,17 @@ export async function main(): Promise<void> {
     insecureRegistries: inputs.insecureRegistries,
     onRetry: (m) => core.info(m),
   });
-  const labels = { ...meta.labels, ...inputs.labels };
-  const report = (o: { digest: Digest; tags: string[]; platformDigests: Record<string, string> }) =>
+  const report = (o: {
+    digest: Digest;
+    tags: string[];
+    platformDigests: Record<string, string>;
+    labels: Record<string, string>;
+  }) =>
     setBuildOutputs({
       ...o,
       image: first
         ? formatReference({ ...first, digest: o.digest })
         : `oci:${layoutDir}@${o.digest}`,
-      labels,
       annotations: inputs.annotations,
       version: meta.version,
       layoutDir,
@@ -123,6 +129,7 @@ export async function main(): Promise<void> {
           `empty with builder: ${builder} and push: true`,
           'this builder writes a registry or an OCI layout, not both',
         );
+      const labels = labelsAt(await sourceEpoch(inputs.context));
       const run = {
         inputs,
         destinations: push
@@ -144,14 +151,22 @@ export async function main(): Promise<void> {
         digest: r.digest,
         tags: r.pushed.length ? r.pushed : tags,
         platformDigests: r.platformDigests,
+        labels,
       });
       return;
     }
-    const base = await timeline.phase('base', async (attrs) => {
-      const b = await resolveBase(INPUT.base, inputs.base, inputs.platforms, (r) => pool.client(r));
-      Object.assign(attrs, { base: inputs.base, ...(b.digest ? { digest: b.digest } : {}) });
-      return b;
-    });
+    // started now, awaited by the builder after its compiles have started
+    const plan = Promise.all([
+      sourceEpoch(inputs.context),
+      timeline.phase('base', async (attrs) => {
+        const b = await resolveBase(INPUT.base, inputs.base, inputs.platforms, (r) =>
+          pool.client(r),
+        );
+        Object.assign(attrs, { base: inputs.base, ...(b.digest ? { digest: b.digest } : {}) });
+        return b;
+      }),
+    ]).then(([epoch, base]) => ({ epoch, base, labels: labelsAt(epoch) }));
+    plan.catch(() => undefined);
     const registryTargets = push
       ? [...targets.values()].map((t) => ({
           tags: t.tags,
@@ -165,12 +180,10 @@ export async function main(): Promise<void> {
       context: inputs.context,
       main: inputs.main,
       platforms: inputs.platforms,
-      base,
+      plan,
       ldflags: inputs.ldflags,
       env: inputs.env,
-      labels,
       annotations: inputs.annotations,
-      epoch,
       version: meta.version,
       revision: git.sha || 'unknown',
       user: inputs.user,
@@ -186,6 +199,7 @@ export async function main(): Promise<void> {
             .catch(() => undefined);
       },
     });
+    const { labels } = await plan;
     const digest = result.index.digest;
     core.info(`Built ${digest} for ${inputs.platforms.map(formatPlatform).join(', ')}`);
 
@@ -224,6 +238,7 @@ export async function main(): Promise<void> {
       platformDigests: Object.fromEntries(
         result.images.map((i) => [formatPlatform(i.platform), i.manifest.digest]),
       ),
+      labels,
     });
   } finally {
     pool.close();

@@ -15,10 +15,19 @@ import { STATIC_BASE_FILES, type BaseImage } from '../base.js';
 import type { BuildResult, PlatformImage } from '../builder.js';
 import { assembleImage } from '../image.js';
 import { writeLayer, type BuiltLayer, type LayerEntry } from '../layer.js';
+import { readGoVersion } from './buildinfo.js';
 import { binaryName, checkMainPackage, compileGo, goVersion, MAIN_ACCEPTED } from './compile.js';
 import { ValidationError } from '../../runtime/errors.js';
 
 export const GO_VERSION_ANNOTATION = 'dev.gantry.go.version';
+
+/** What the image needs beyond the binaries: resolved while they compile. */
+export interface ImagePlan {
+  base: BaseImage;
+  /** Image creation time (from the commit or SOURCE_DATE_EPOCH): also the binary's mtime. */
+  epoch: number;
+  labels: Record<string, string>;
+}
 
 export interface GoBuildOptions {
   exec: Exec;
@@ -27,16 +36,18 @@ export interface GoBuildOptions {
   context: string;
   main: string;
   platforms: Platform[];
-  base: BaseImage;
   ldflags: string[];
-  /** Environment of the image. */
-  env: Record<string, string>;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  /** Image creation time (from the commit or SOURCE_DATE_EPOCH): also every file's mtime. */
-  epoch: number;
   version: string;
   revision: string;
+  /**
+   * The base, time and labels. The compiles start before it is awaited, so a registry round
+   * trip or a `git log` never delays them; a rejection (a bad base) fails the build after the
+   * compiles have stopped, before anything is pushed.
+   */
+  plan: Promise<ImagePlan>;
+  /** Environment of the image. */
+  env: Record<string, string>;
+  annotations: Record<string, string>;
   user: string;
   /** A directory copied into the image as its own layer, at `staticPath`. */
   staticDir?: string;
@@ -72,10 +83,6 @@ async function walk(dir: string, into: string): Promise<LayerEntry[]> {
   return entries;
 }
 
-/**
- * The Go-native builder: `go build` per platform on this machine (no emulation, no daemon),
- * each binary a reproducible layer on the base; the base's layers are referenced, never rebuilt.
- */
 /** `go build -o` of a non-main package writes an `!<arch>` archive instead of a program. */
 async function isArchive(file: string): Promise<boolean> {
   const fh = await open(file, 'r');
@@ -88,43 +95,26 @@ async function isArchive(file: string): Promise<boolean> {
   }
 }
 
-export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
-  const created = new Date(o.epoch * 1000).toISOString();
-  const name = binaryName(o.context, o.main);
-  // Beside the compiles, off the critical path. `main` is checked only when a build fails or
-  // yields no executable: a `go list` up front would compete with the compiles for the cores.
-  const checked = o.timeline.phase('go-version', async (attrs) => {
-    const goVer = await goVersion(o.exec, o.go);
-    Object.assign(attrs, { main: o.main, binary: name, go: goVer });
-    return goVer;
-  });
-  checked.catch(() => undefined);
-  // The binary's layer carries the commit time; layers whose content does not follow the commit
-  // (the built-in base, static files) use a fixed time so they stay byte-identical across commits.
-  const layerOpts = { mtime: o.epoch, mediaType: MediaType.ociLayerTarGzip };
+/** The layers every platform shares: the built-in base's files, the static-files directory. */
+async function sharedLayers(
+  o: GoBuildOptions,
+  base: BaseImage,
+): Promise<{ layer: BuiltLayer; createdBy: string }[]> {
+  // their content does not follow the commit: a fixed time keeps them byte-identical across commits
   const steadyOpts = { mtime: 0, mediaType: MediaType.ociLayerTarGzip };
   const shared: { layer: BuiltLayer; createdBy: string }[] = [];
-  if (o.base.kind === 'static') {
+  if (base.kind === 'static') {
+    const file = (path: string, content: string): LayerEntry => ({
+      path,
+      type: 'file',
+      mode: 0o644,
+      content: Buffer.from(content),
+    });
     const layer = await writeLayer(
       [
-        {
-          path: '/etc/passwd',
-          type: 'file',
-          mode: 0o644,
-          content: Buffer.from(STATIC_BASE_FILES.passwd),
-        },
-        {
-          path: '/etc/group',
-          type: 'file',
-          mode: 0o644,
-          content: Buffer.from(STATIC_BASE_FILES.group),
-        },
-        {
-          path: '/etc/nsswitch.conf',
-          type: 'file',
-          mode: 0o644,
-          content: Buffer.from(STATIC_BASE_FILES.nsswitch),
-        },
+        file('/etc/passwd', STATIC_BASE_FILES.passwd),
+        file('/etc/group', STATIC_BASE_FILES.group),
+        file('/etc/nsswitch.conf', STATIC_BASE_FILES.nsswitch),
         { path: '/tmp', type: 'dir', mode: 0o1777 },
         { path: '/home/nonroot', type: 'dir', mode: 0o755 },
       ],
@@ -141,9 +131,24 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
     );
     shared.push({ layer, createdBy: `gantry static files ${o.staticPath ?? '/static'}` });
   }
-
   for (const l of shared) o.onBlob?.({ descriptor: l.layer.descriptor, source: l.layer.source });
+  return shared;
+}
 
+interface Compiled {
+  platform: Platform;
+  binary: string;
+  size: number;
+  goVersion: string;
+}
+
+/**
+ * The Go-native builder: `go build` per platform on this machine (no emulation, no daemon),
+ * each binary a reproducible layer on the base; the base's layers are referenced, never rebuilt.
+ * The compiles start at once; everything else (the plan, the shared layers) happens beside them.
+ */
+export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
+  const name = binaryName(o.context, o.main);
   const binaryPath = `/usr/local/bin/${name}`;
   const ldflags = [
     '-s',
@@ -153,59 +158,92 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
     ...o.ldflags,
   ];
   const concurrency = Math.min(availableParallelism(), o.platforms.length);
-  const building = mapLimit(o.platforms, concurrency, async (platform): Promise<PlatformImage> => {
+  const compile = async (platform: Platform, binary: string): Promise<Compiled> => {
+    try {
+      await compileGo(o.exec, o.go, {
+        dir: o.context,
+        main: o.main,
+        platform,
+        out: binary,
+        ldflags,
+      });
+    } catch (err) {
+      // a main that is not a main package (or not a package) says so as an input error; the
+      // check runs only here, so a `go list` never competes with the compiles for the cores
+      await checkMainPackage(o.exec, o.go, o.context, o.main);
+      throw err;
+    }
+    if (await isArchive(binary)) {
+      await checkMainPackage(o.exec, o.go, o.context, o.main);
+      throw new ValidationError(
+        'main',
+        o.main,
+        MAIN_ACCEPTED,
+        'go build wrote a package archive, not a program',
+      );
+    }
+    const size = (await stat(binary)).size;
+    // the version that built this very binary, as `go version <binary>` reports it
+    const goVer = (await readGoVersion(binary)) ?? (await goVersion(o.exec, o.go));
+    return { platform, binary, size, goVersion: goVer };
+  };
+  const planned = o.plan.then(async (plan) => ({ plan, shared: await sharedLayers(o, plan.base) }));
+  planned.catch(() => undefined);
+  const building = mapLimit(o.platforms, concurrency, (platform) => {
     const key = formatPlatform(platform);
     const slug = key.replace(/\//g, '-');
-    const binary = join(o.workDir, slug, name);
-    const appLayer = await o.timeline.phase(`build ${key}`, async (attrs) => {
-      try {
-        await compileGo(o.exec, o.go, {
-          dir: o.context,
-          main: o.main,
-          platform,
-          out: binary,
-          ldflags,
-        });
-      } catch (err) {
-        // a main that is not a main package (or not a package) says so as an input error
-        await checkMainPackage(o.exec, o.go, o.context, o.main);
-        throw err;
-      }
-      if (await isArchive(binary)) {
-        await checkMainPackage(o.exec, o.go, o.context, o.main);
-        throw new ValidationError(
-          'main',
-          o.main,
-          MAIN_ACCEPTED,
-          'go build wrote a package archive, not a program',
-        );
-      }
-      const size = (await stat(binary)).size;
+    return o.timeline.phase(`build ${key}`, async (attrs) => {
+      const compiled = await compile(platform, join(o.workDir, slug, name));
+      const { plan } = await planned;
       const layer = await writeLayer(
-        [{ path: binaryPath, type: 'file', mode: 0o755, file: binary, size }],
+        [
+          {
+            path: binaryPath,
+            type: 'file',
+            mode: 0o755,
+            file: compiled.binary,
+            size: compiled.size,
+          },
+        ],
         join(o.workDir, `${slug}.tar.gz`),
-        layerOpts,
+        { mtime: plan.epoch, mediaType: MediaType.ociLayerTarGzip },
       );
-      Object.assign(attrs, { platform: key, binaryBytes: size, layerBytes: layer.descriptor.size });
-      return layer;
+      o.onBlob?.({ descriptor: layer.descriptor, source: layer.source });
+      Object.assign(attrs, {
+        platform: key,
+        go: compiled.goVersion,
+        binaryBytes: compiled.size,
+        layerBytes: layer.descriptor.size,
+      });
+      return { ...compiled, layer };
     });
-    o.onBlob?.({ descriptor: appLayer.descriptor, source: appLayer.source });
-    const goVer = await checked;
-    const base = o.base.perPlatform.get(key)!;
+  });
+  // mapLimit lets no compile outlive it; a bad plan (base) is the error to report first
+  const [plannedResult, builtResult] = await Promise.allSettled([planned, building]);
+  if (plannedResult.status === 'rejected') throw plannedResult.reason;
+  if (builtResult.status === 'rejected') throw builtResult.reason;
+  const { plan, shared } = plannedResult.value;
+  const compiled = builtResult.value;
+  const layers = compiled.map((c) => c.layer);
+
+  const created = new Date(plan.epoch * 1000).toISOString();
+  const images = compiled.map((c, i): PlatformImage => {
+    const key = formatPlatform(c.platform);
+    const base = plan.base.perPlatform.get(key)!;
     const annotations: Record<string, string> = {
       [Annotation.created]: created,
-      [GO_VERSION_ANNOTATION]: goVer,
+      [GO_VERSION_ANNOTATION]: c.goVersion,
     };
-    if (o.base.reference && base.manifestDigest) {
-      annotations[Annotation.baseName] = formatReference(o.base.reference);
+    if (plan.base.reference && base.manifestDigest) {
+      annotations[Annotation.baseName] = formatReference(plan.base.reference);
       annotations[Annotation.baseDigest] = base.manifestDigest;
     }
     const own = [
       ...shared,
-      { layer: appLayer, createdBy: `go build ${o.main} (${goVer}, ${key})` },
+      { layer: layers[i]!, createdBy: `go build ${o.main} (${c.goVersion}, ${key})` },
     ];
     const { config, manifest } = assembleImage({
-      platform,
+      platform: c.platform,
       base,
       layers: own.map((l) => ({
         descriptor: l.layer.descriptor,
@@ -216,20 +254,20 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       entrypoint: [binaryPath],
       user: o.user,
       env: o.env,
-      labels: o.labels,
+      labels: plan.labels,
       annotations,
     });
     const baseBlobs: BlobToPush[] = base.layers.map((d: Descriptor) => ({
       descriptor: d,
-      source: o.base.client!.openBlob(o.base.reference!.repository, d.digest),
-      mountFrom: [o.base.reference!.repository],
-      mountRegistry: o.base.reference!.registry,
+      source: plan.base.client!.openBlob(plan.base.reference!.repository, d.digest),
+      mountFrom: [plan.base.reference!.repository],
+      mountRegistry: plan.base.reference!.registry,
     }));
     return {
-      platform,
+      platform: c.platform,
       config,
       manifest,
-      descriptor: descriptorOf(manifest, { platform }),
+      descriptor: descriptorOf(manifest, { platform: c.platform }),
       blobs: [
         ...baseBlobs,
         ...own.map((l) => ({ descriptor: l.layer.descriptor, source: l.layer.source })),
@@ -237,17 +275,13 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       ],
     };
   });
-  const [check, built] = await Promise.allSettled([checked, building]);
-  if (check.status === 'rejected') throw check.reason;
-  if (built.status === 'rejected') throw built.reason;
-  const images = built.value;
   const indexAnnotations: Record<string, string> = {
     ...o.annotations,
     [Annotation.created]: created,
   };
-  if (o.base.reference && o.base.digest) {
-    indexAnnotations[Annotation.baseName] = formatReference(o.base.reference);
-    indexAnnotations[Annotation.baseDigest] = o.base.digest;
+  if (plan.base.reference && plan.base.digest) {
+    indexAnnotations[Annotation.baseName] = formatReference(plan.base.reference);
+    indexAnnotations[Annotation.baseDigest] = plan.base.digest;
   }
   const { blob } = buildIndex(
     images.map((i) => i.descriptor),
