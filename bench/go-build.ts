@@ -170,21 +170,32 @@ async function main(): Promise<void> {
       edit();
       await f();
     }
-    const times: Record<string, number[]> = { floor: [], gantry: [], buildah: [] };
+    // what any JavaScript action costs before its first line: node starting and exiting
+    const nodeStart = () => run(process.execPath, ['-e', '0']);
+    const times: Record<string, number[]> = { floor: [], gantry: [], buildah: [], node: [] };
     for (let r = 0; r < ROUNDS; r++) {
       for (const [name, f] of [
+        ['node', nodeStart],
         ['floor', floor],
         ['gantry', gantry],
         ['buildah', bud],
       ] as const) {
-        edit();
+        if (name !== 'node') edit();
         times[name]!.push(await timed(f));
       }
     }
     const phases = readFileSync(timelinePath(job), 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { phase: string; start: number; end: number });
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            phase: string;
+            start: number;
+            end: number;
+            attrs: { compileMs?: number };
+          },
+      );
     await job.cleanup();
     const floorMedian = median(times.floor!);
     console.log(
@@ -198,12 +209,13 @@ async function main(): Promise<void> {
     row('floor: go build, both platforms', times.floor!);
     row('gantry build-push: build + push to registry', times.gantry!);
     row('buildah bud: Dockerfile, cross-compiling', times.buildah!);
+    row('(node -e 0: what any node action pays to start)', times.node!);
     console.log(
       `where gantry's last run went (ms from the step's start; step took ${lastEnd - lastStart})`,
     );
     for (const p of phases.sort((a, b) => a.start - b.start))
       console.log(
-        `  ${p.phase.padEnd(40)}${String(p.start - lastStart).padStart(6)} → ${String(p.end - lastStart).padStart(6)}`,
+        `  ${p.phase.padEnd(40)}${String(p.start - lastStart).padStart(6)} → ${String(p.end - lastStart).padStart(6)}${p.attrs.compileMs !== undefined ? `   (go build ${p.attrs.compileMs})` : ''}`,
       );
     console.log(
       `target: gantry within 1.3× of the floor — ${median(times.gantry!) / floorMedian <= 1.3 ? 'met' : 'NOT met'}`,

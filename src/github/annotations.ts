@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '../runtime/core.js';
 import { levelOf, type Finding } from '../tools/scan/finding.js';
 import type { Octokit } from './comment.js';
 

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './core.js';
 import { errorMessage, isExpectedError } from './errors.js';
 import { ExecError } from './exec.js';
 import { POST_MARKER } from './state.js';

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './core.js';
 import { ValidationError } from './errors.js';
 
 /** Reads an input the way the runner passes it (INPUT_<NAME>, spaces as underscores). */

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from './core.js';
 
 /** Typed JSON state handed from main to post through GITHUB_STATE / STATE_*. */
 export function saveState<T>(key: string, value: T): void {

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as core from '@actions/core';
+import * as core from './core.js';
 import { errorMessage } from './errors.js';
 import { runnerTemp } from './temp.js';
 

@@ -1,6 +1,6 @@
 import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as core from '@actions/core';
+import * as core from '../runtime/core.js';
 import * as tc from '@actions/tool-cache';
 import { HttpClient } from '@actions/http-client';
 import { downloadVerified } from '../runtime/download.js';

@@ -1,6 +1,6 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import * as core from '@actions/core';
+import * as core from '../../runtime/core.js';
 import { buildctlBuildArgs, type BuildctlRequest } from '../../build/buildkit/argv.js';
 import { parseBuildctlMetadata } from '../../build/buildkit/metadata.js';
 import { removeSecretFiles, writeSecretFiles } from '../../build/buildkit/secrets.js';

@@ -1,5 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
-import * as core from '@actions/core';
+import * as core from '../../runtime/core.js';
 import { parseCacheSpec, type CacheSpec } from '../../build/buildkit/argv.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import { InvalidPlatformError } from '../../oci/errors.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as core from '@actions/core';
+import * as core from '../../runtime/core.js';
 import { resolveBase } from '../../build/base.js';
 import { buildGo } from '../../build/go/builder.js';
 import { gitContextFromEnv } from '../../github/context.js';

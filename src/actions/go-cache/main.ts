@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import * as core from '@actions/core';
+import * as core from '../../runtime/core.js';
 import { isGopathRepo, placeInGopath } from '../../build/go/gopath.js';
 import { combineHits, type CacheBackend, type HitKind } from '../../cache/backend.js';
 import { GitHubCacheBackend } from '../../cache/github.js';

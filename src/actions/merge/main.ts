@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '../../runtime/core.js';
 import { InvalidIndexError } from '../../oci/errors.js';
 import { formatReference, referenceName } from '../../oci/reference.js';
 import { RegistryPool } from '../../publish/clients.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import * as core from '@actions/core';
+import * as core from '../../runtime/core.js';
 import { getOctokit } from '@actions/github';
 import * as io from '@actions/io';
 import { GitHubCacheBackend } from '../../cache/github.js';
@@ -194,7 +194,7 @@ export async function main(): Promise<void> {
     failing: failing.length,
   });
   try {
-    await core.summary.addRaw(summary, true).write();
+    core.appendSummary(summary);
   } catch (err) {
     core.warning(`Could not write the step summary: ${errorMessage(err)}`);
   }

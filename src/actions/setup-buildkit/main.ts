@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as core from '@actions/core';
+import * as core from '../../runtime/core.js';
 import { UserError } from '../../runtime/errors.js';
 import { execFile, tailLines } from '../../runtime/exec.js';
 import { asRoot } from '../../runtime/privilege.js';

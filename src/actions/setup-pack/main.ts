@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '../../runtime/core.js';
 import { execFile } from '../../runtime/exec.js';
 import { Timeline } from '../../runtime/timeline.js';
 import { installTool } from '../../tools/installer.js';

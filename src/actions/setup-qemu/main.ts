@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '../../runtime/core.js';
 import { UserError } from '../../runtime/errors.js';
 import { execFile, type Exec } from '../../runtime/exec.js';
 import { Timeline, type Attrs } from '../../runtime/timeline.js';

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import * as core from '../../runtime/core.js';
 import { getOctokit } from '@actions/github';
 import { commentMarker, upsertComment } from '../../github/comment.js';
 import { gitContextFromEnv, type GitContext } from '../../github/context.js';
@@ -75,7 +75,7 @@ export async function main(): Promise<void> {
   core.setOutput(OUTPUT.markdown, markdown);
 
   try {
-    await core.summary.addRaw(markdown, true).write();
+    core.appendSummary(markdown);
   } catch (err) {
     core.warning(`Could not write the step summary: ${errorMessage(err)}`);
   }

@@ -193,7 +193,9 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
     const key = formatPlatform(platform);
     const slug = key.replace(/\//g, '-');
     return o.timeline.phase(`build ${key}`, async (attrs) => {
+      const started = Date.now();
       const compiled = await compile(platform, join(o.workDir, slug, name));
+      const compileMs = Date.now() - started;
       const { plan } = await planned;
       const layer = await writeLayer(
         [
@@ -214,6 +216,8 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
         go: compiled.goVersion,
         binaryBytes: compiled.size,
         layerBytes: layer.descriptor.size,
+        // the rest of the phase is layering (tar + gzip), and waiting for the base if it is slower
+        compileMs,
       });
       return { ...compiled, layer };
     });
