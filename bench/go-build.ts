@@ -209,7 +209,7 @@ async function main(): Promise<void> {
     row('floor: go build, both platforms', times.floor!);
     row('gantry build-push: build + push to registry', times.gantry!);
     row('buildah bud: Dockerfile, cross-compiling', times.buildah!);
-    row('(node -e 0: what any node action pays to start)', times.node!);
+    row('node -e 0: start cost of any node action', times.node!);
     console.log(
       `where gantry's last run went (ms from the step's start; step took ${lastEnd - lastStart})`,
     );

@@ -12,6 +12,8 @@ export interface ExecOptions {
   allowFailure?: boolean;
   /** Values (tokens) shown as *** wherever the command line is echoed or reported. */
   redact?: readonly string[];
+  /** Stops the program (SIGTERM); the call then fails with an ExecError saying so. */
+  signal?: AbortSignal;
 }
 
 export interface ExecResult {
@@ -70,6 +72,7 @@ export const execFile: Exec = (file, args, opts = {}) =>
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.signal ? { signal: opts.signal } : {}),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -85,7 +88,9 @@ export const execFile: Exec = (file, args, opts = {}) =>
       reject(
         e.code === 'ENOENT'
           ? new ProgramNotFoundError(argv, file)
-          : new ExecError(argv, 127, e.message),
+          : e.name === 'AbortError'
+            ? new ExecError(argv, 143, 'stopped: no longer needed')
+            : new ExecError(argv, 127, e.message),
       );
     });
     child.stdin.on('error', () => undefined);

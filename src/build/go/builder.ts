@@ -158,6 +158,10 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
     ...o.ldflags,
   ];
   const concurrency = Math.min(availableParallelism(), o.platforms.length);
+  // a plan that fails (a base that does not exist) stops the compiles: no waiting for a build
+  // whose image cannot be made
+  const stop = new AbortController();
+  o.plan.catch(() => stop.abort());
   const compile = async (platform: Platform, binary: string): Promise<Compiled> => {
     try {
       await compileGo(o.exec, o.go, {
@@ -166,8 +170,10 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
         platform,
         out: binary,
         ldflags,
+        signal: stop.signal,
       });
     } catch (err) {
+      if (stop.signal.aborted) throw err;
       // a main that is not a main package (or not a package) says so as an input error; the
       // check runs only here, so a `go list` never competes with the compiles for the cores
       await checkMainPackage(o.exec, o.go, o.context, o.main);

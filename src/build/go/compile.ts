@@ -87,10 +87,12 @@ export async function compileGo(
     out: string;
     ldflags: readonly string[];
     env?: Record<string, string>;
+    signal?: AbortSignal;
   },
 ): Promise<void> {
   await exec(go, goBuildArgs(opts.main, opts.out, opts.ldflags), {
     cwd: opts.dir,
+    ...(opts.signal ? { signal: opts.signal } : {}),
     env: { ...process.env, ...(opts.env ?? {}), CGO_ENABLED: '0', ...goPlatformEnv(opts.platform) },
   });
 }

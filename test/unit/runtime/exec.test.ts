@@ -70,4 +70,14 @@ describe('exec seam', () => {
     expect(r.exitCode).toBe(2);
     expect(tailLines('a\nb\nc\n', 2)).toBe('b\nc');
   });
+
+  it('stops a program when its signal aborts, failing with an ExecError that says so', async () => {
+    const stop = new AbortController();
+    const run = execFile('sleep', ['30'], { silent: true, signal: stop.signal });
+    setTimeout(() => stop.abort(), 50);
+    const err = await run.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExecError);
+    expect((err as ExecError).message).toContain('stopped');
+    expect((err as ExecError).exitCode).toBe(143);
+  });
 });

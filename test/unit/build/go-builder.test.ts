@@ -1,0 +1,67 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildGo, type ImagePlan } from '../../../src/build/go/builder.js';
+import { ValidationError } from '../../../src/runtime/errors.js';
+import { ExecError, type Exec, type ExecOptions } from '../../../src/runtime/exec.js';
+import { readTimeline, Timeline } from '../../../src/runtime/timeline.js';
+
+describe('the Go builder and its plan', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'go-builder-'));
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'go.mod'), 'module example.com/app\n\ngo 1.22\n');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('stops the compiles when the plan fails (a bad base) and reports the plan, not the compiles', async () => {
+    const calls: { args: readonly string[]; aborted: boolean }[] = [];
+    // a compile that runs until it is stopped, as a long `go build` would
+    const exec: Exec = (_file, args, opts: ExecOptions = {}) => {
+      const call = { args, aborted: false };
+      calls.push(call);
+      return new Promise((_resolve, reject) => {
+        opts.signal?.addEventListener('abort', () => {
+          call.aborted = true;
+          reject(new ExecError(['go', ...args], 143, 'stopped'));
+        });
+      });
+    };
+    const badBase = new ValidationError('base', 'registry.test/missing:1', 'an image', 'absent');
+    const plan = new Promise<ImagePlan>((_resolve, reject) =>
+      setTimeout(() => reject(badBase), 20),
+    );
+    const timelineFile = join(dir, 'timeline.jsonl');
+    await expect(
+      buildGo({
+        exec,
+        go: 'go',
+        context: join(dir, 'src'),
+        main: '.',
+        platforms: [
+          { os: 'linux', architecture: 'amd64' },
+          { os: 'linux', architecture: 'arm64' },
+        ],
+        ldflags: [],
+        version: 'main',
+        revision: 'abc',
+        plan,
+        env: {},
+        annotations: {},
+        user: '65532',
+        workDir: join(dir, 'work'),
+        timeline: new Timeline('build-push', { file: timelineFile }),
+      }),
+    ).rejects.toBe(badBase);
+    // both compiles started at once and were stopped; no `go list` check ran after them
+    expect(calls.map((c) => [c.args[0], c.aborted])).toEqual([
+      ['build', true],
+      ['build', true],
+    ]);
+    expect(readTimeline(timelineFile).map((p) => [p.phase, p.attrs.failed])).toEqual([
+      ['build linux/amd64', true],
+      ['build linux/arm64', true],
+    ]);
+  });
+});
