@@ -28,7 +28,7 @@ const escapeData = (s: string) =>
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 /** `::name key=value,…::message`, escaped as the runner unescapes it. */
-export function issueCommand(
+function issueCommand(
   name: string,
   properties: Record<string, string | number | undefined>,
   message: unknown,

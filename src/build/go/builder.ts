@@ -234,10 +234,9 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
   if (builtResult.status === 'rejected') throw builtResult.reason;
   const { plan, shared } = plannedResult.value;
   const compiled = builtResult.value;
-  const layers = compiled.map((c) => c.layer);
 
   const created = new Date(plan.epoch * 1000).toISOString();
-  const images = compiled.map((c, i): PlatformImage => {
+  const images = compiled.map((c): PlatformImage => {
     const key = formatPlatform(c.platform);
     const base = plan.base.perPlatform.get(key)!;
     const annotations: Record<string, string> = {
@@ -250,7 +249,7 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
     }
     const own = [
       ...shared,
-      { layer: layers[i]!, createdBy: `go build ${o.main} (${c.goVersion}, ${key})` },
+      { layer: c.layer, createdBy: `go build ${o.main} (${c.goVersion}, ${key})` },
     ];
     const { config, manifest } = assembleImage({
       platform: c.platform,
