@@ -32,8 +32,9 @@ export async function readGoVersion(file: string): Promise<string | undefined> {
       const view = buf.subarray(0, bytesRead);
       for (let at = view.indexOf(MAGIC); at >= 0 && at < CHUNK; at = view.indexOf(MAGIC, at + 1)) {
         if ((pos + at) % 16 !== 0) continue;
-        const header = await read(fh, pos + at, HEADER + 64);
-        if (!header || !((header[15] ?? 0) & FLAG_INLINE)) return undefined;
+        // the read reaches HEADER + 64 bytes past any match before CHUNK: no second read
+        const header = view.subarray(at, at + HEADER + 64);
+        if (header.length <= HEADER || !((header[15] ?? 0) & FLAG_INLINE)) return undefined;
         const len = readVarint(header, HEADER);
         if (!len || len.value === 0 || len.value > 64) return undefined;
         const version = header.subarray(len.next, len.next + len.value).toString('utf8');
@@ -44,14 +45,4 @@ export async function readGoVersion(file: string): Promise<string | undefined> {
   } finally {
     await fh.close();
   }
-}
-
-async function read(
-  fh: Awaited<ReturnType<typeof open>>,
-  at: number,
-  n: number,
-): Promise<Buffer | undefined> {
-  const buf = Buffer.alloc(n);
-  const { bytesRead } = await fh.read(buf, 0, n, at);
-  return bytesRead >= HEADER + 1 ? buf.subarray(0, bytesRead) : undefined;
 }
