@@ -11,7 +11,7 @@ const image = process.argv[2] ?? process.env.GANTRY_DEMO_IMAGE ?? '';
 const go = spawnSync(process.env.GANTRY_GO || 'go', ['version'], { encoding: 'utf8' });
 if (go.status !== 0) {
   console.error(
-    'demo: go is not on PATH; install Go 1.22+ (Debian: golang-1.23-go from bookworm-backports) or set GANTRY_GO',
+    'demo: go is not on PATH; install Go 1.22+ (Debian: golang-1.23-go from bookworm-backports, then put /usr/lib/go-1.23/bin on PATH) or set GANTRY_GO',
   );
   process.exit(1);
 }

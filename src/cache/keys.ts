@@ -54,6 +54,9 @@ const SKIP = new Set(['node_modules', 'testdata']);
  * vendor/modules.txt when vendor/ is part of the checkout. Paths are hashed with contents, so
  * moving a module changes the key.
  */
+/** The dependency hash of a module with no go.sum, go.work.sum or vendor/modules.txt. */
+export const NO_DEPENDENCIES = 'nodeps';
+
 export async function hashDependencyFiles(
   root: string,
   vendorInCheckout: boolean,
@@ -85,5 +88,5 @@ export async function hashDependencyFiles(
     hash.update(`${relative(root, file)}\0${body.length}\0`);
     hash.update(body);
   }
-  return found ? hash.digest('hex').slice(0, 16) : 'nodeps';
+  return found ? hash.digest('hex').slice(0, 16) : NO_DEPENDENCIES;
 }

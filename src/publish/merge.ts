@@ -6,6 +6,7 @@ import { isIndexMediaType, MediaType } from '../oci/mediatypes.js';
 import type { Platform } from '../oci/platform.js';
 import type { Reference } from '../oci/reference.js';
 import type { RegistryClient } from '../oci/registry/client.js';
+import { RegistryError } from '../oci/registry/errors.js';
 import type { BlobToPush, ManifestToPush } from './publish.js';
 
 /** A source image resolved: what goes in the index, and the manifests that must exist beside it. */
@@ -44,6 +45,21 @@ async function readImage(
   return { client, repository, manifest, blobs };
 }
 
+/** A source, or a manifest its index lists, that the registry does not have. */
+export class MissingManifestError extends Error {
+  override readonly name = 'MissingManifestError';
+  constructor(
+    readonly source: Reference & { digest: Digest },
+    readonly missing: Digest,
+  ) {
+    super(
+      missing === source.digest
+        ? `the registry has no manifest ${missing}`
+        : `its index lists ${missing}, which the registry does not have`,
+    );
+  }
+}
+
 /**
  * Resolves an `image@digest` source: an image manifest becomes one child with the platform of
  * its config; an index contributes all its children (attestations included), in its order.
@@ -53,7 +69,16 @@ export async function resolveSource(
   reference: Reference & { digest: Digest },
 ): Promise<ResolvedSource> {
   const repo = reference.repository;
-  const top = await client.getManifest(repo, reference.digest);
+  const get = async (digest: Digest) => {
+    try {
+      return await client.getManifest(repo, digest);
+    } catch (err) {
+      if (err instanceof RegistryError && err.status === 404)
+        throw new MissingManifestError(reference, digest);
+      throw err;
+    }
+  };
+  const top = await get(reference.digest);
   if (isIndexMediaType(top.mediaType)) {
     const index = JSON.parse(top.bytes.toString('utf8')) as ImageIndex;
     const manifests: SourceManifest[] = [];
@@ -62,7 +87,7 @@ export async function resolveSource(
         throw new Error(
           `${reference.repository}@${reference.digest} nests an index (${child.digest}); merge takes images or flat indexes`,
         );
-      manifests.push(await readImage(client, repo, await client.getManifest(repo, child.digest)));
+      manifests.push(await readImage(client, repo, await get(child.digest)));
     }
     return { reference, children: index.manifests, manifests };
   }

@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import * as core from './core.js';
+import { UserError } from './errors.js';
 
 export interface ExecOptions {
   cwd?: string;
@@ -85,12 +87,16 @@ export const execFile: Exec = (file, args, opts = {}) =>
       if (!opts.silent) process.stdout.write(d);
     });
     child.on('error', (e: NodeJS.ErrnoException) => {
+      // spawn says ENOENT for a missing working directory too: that is not a missing program
+      const missingCwd = e.code === 'ENOENT' && opts.cwd !== undefined && !existsSync(opts.cwd);
       reject(
-        e.code === 'ENOENT'
-          ? new ProgramNotFoundError(argv, file)
-          : e.name === 'AbortError'
-            ? new ExecError(argv, 143, 'stopped: no longer needed')
-            : new ExecError(argv, 127, e.message),
+        missingCwd
+          ? new ExecError(argv, 127, `working directory ${opts.cwd} does not exist`)
+          : e.code === 'ENOENT'
+            ? new ProgramNotFoundError(argv, file)
+            : e.name === 'AbortError'
+              ? new ExecError(argv, 143, 'stopped: no longer needed')
+              : new ExecError(argv, 127, e.message),
       );
     });
     child.stdin.on('error', () => undefined);
@@ -108,3 +114,13 @@ export const execFile: Exec = (file, args, opts = {}) =>
       }
     });
   });
+
+/** An Exec that says `message` (one line, what to set up) when `program` itself is missing. */
+export function sayingWhenMissing(exec: Exec, program: string, message: string): Exec {
+  return (file, args, opts) =>
+    exec(file, args, opts).catch((err: unknown) => {
+      if (err instanceof ProgramNotFoundError && err.program === program)
+        throw new UserError(message);
+      throw err;
+    });
+}

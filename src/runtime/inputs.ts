@@ -1,5 +1,6 @@
 import * as core from './core.js';
 import { ValidationError } from './errors.js';
+import { resolveInside, type PathRule } from './workspace.js';
 
 /** Reads an input the way the runner passes it (INPUT_<NAME>, spaces as underscores). */
 export function readString(
@@ -20,6 +21,18 @@ export function readString(
  */
 export function readList(name: string, opts: { newlineOnly?: boolean } = {}): string[] {
   return splitList(core.getInput(name, { trimWhitespace: false }), opts);
+}
+
+/**
+ * A list that, when given at all, must hold an item: `platforms: ",,"` is a mistake, not a
+ * request for the default.
+ */
+export function readListOf(name: string, accepted: string): string[] {
+  const raw = core.getInput(name, { trimWhitespace: false });
+  const items = splitList(raw);
+  if (raw.trim() !== '' && items.length === 0)
+    throw new ValidationError(name, raw, accepted, 'no items, only separators');
+  return items;
 }
 
 export function splitList(raw: string, opts: { newlineOnly?: boolean } = {}): string[] {
@@ -97,4 +110,13 @@ export function readByteSize(name: string, fallback: number): number {
   if (!m || unit === undefined || Number(m[1]) <= 0)
     throw new ValidationError(name, value, 'a size such as 5GiB, 500MB or 1073741824 (bytes)');
   return Math.round(Number(m[1]) * unit);
+}
+
+/**
+ * A path input, resolved against the workspace and held inside it (see workspace.ts): the one
+ * reader every action uses, so no action resolves a path on its own. '' when not given.
+ */
+export function readPath(name: string, rule: PathRule & { fallback?: string }): string {
+  const value = readString(name, rule.fallback === undefined ? {} : { fallback: rule.fallback });
+  return value === '' ? '' : resolveInside(name, value, rule);
 }

@@ -1,6 +1,12 @@
 export interface RetryOptions {
   /** Total attempts, the first included. */
   attempts?: number;
+  /**
+   * A time budget in ms from the first attempt: no retry starts whose wait would end past it.
+   * With a budget, attempts only caps a runaway loop.
+   */
+  budgetMs?: number;
+  now?: () => number;
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** Only errors this accepts are retried; the default retries none. */
@@ -32,12 +38,15 @@ export async function retry<T>(
   const base = opts.baseDelayMs ?? 500;
   const max = opts.maxDelayMs ?? 10_000;
   const wait = opts.sleep ?? sleep;
+  const now = opts.now ?? Date.now;
+  const started = now();
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (err) {
       if (attempt >= attempts || !(opts.isRetryable?.(err) ?? false)) throw err;
       const delay = Math.min(max, opts.retryAfterMs?.(err) ?? backoffDelay(attempt, base, max));
+      if (opts.budgetMs !== undefined && now() - started + delay > opts.budgetMs) throw err;
       opts.onRetry?.(err, attempt, delay);
       await wait(delay);
     }

@@ -10,7 +10,7 @@ import {
   parseWorkflowCommands,
   type WorkflowCommand,
 } from './files.js';
-import { fixture, REPO_ROOT } from './paths.js';
+import { actionNode, fixture, REPO_ROOT } from './paths.js';
 
 /** What one step (a node action's main or post, or a run: script) left behind. */
 export interface StepResult {
@@ -64,7 +64,7 @@ interface CompositeStep {
 
 export interface EventSpec {
   name: string;
-  /** A payload object, or the name of a file in shared/fixtures/github. */
+  /** A payload object, or the name of a file in test/fixtures/upstream/github. */
   payload?: object | string;
 }
 
@@ -93,7 +93,7 @@ const SHELLS: Record<string, (script: string) => [string, string[]]> = {
   bash: (f) => ['bash', ['--noprofile', '--norc', '-eo', 'pipefail', f]],
   sh: (f) => ['sh', ['-e', f]],
   python: (f) => ['python3', [f]],
-  node: (f) => [process.execPath, [f]],
+  node: (f) => [actionNode(), [f]],
 };
 
 /** The runner's name mangling for inputs: spaces become underscores, upper case. */
@@ -423,7 +423,7 @@ export class Job {
     const inputEnv = Object.fromEntries(
       Object.entries(inputs).map(([k, v]) => [inputEnvName(k), v]),
     );
-    const node = process.env.GANTRY_TEST_NODE ?? process.execPath;
+    const node = actionNode();
     const entry = (script: string): [string, string[]] => [node, [resolve(dir, script)]];
     const env = () => ({ ...this.runnerEnv(id, dir), ...stepEnv, ...inputEnv });
     if (!meta.runs.main) throw new Error(`${dir}: runs.main is missing`);

@@ -4,7 +4,9 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  readlinkSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { request } from 'node:http';
@@ -18,7 +20,7 @@ import { publish } from '../../src/publish/publish.js';
 import { RegistryTarget } from '../../src/publish/target.js';
 import { readTimeline } from '../../src/runtime/timeline.js';
 import { Job } from '../harness/runner.js';
-import { BinfmtSnapshot } from './support/binfmt.js';
+import { BinfmtSnapshot, readEntry } from './support/binfmt.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { freePort } from './support/ports.js';
 import { makeImage } from './support/image.js';
@@ -156,10 +158,14 @@ describe('build-push with the go builder', () => {
       },
     });
     try {
+      // a host may already have a working handler (Debian's qemu-user-static registers them):
+      // setup-qemu keeps it, and registers only where none is
+      const existed = readEntry('qemu-aarch64') !== undefined;
       const qemu = await job.uses('actions/setup-qemu', {
         with: { platforms: 'arm64', qemu: 'system' },
       });
       expect(qemu.exitCode).toBe(0);
+      expect(qemu.outputs.source).toBe(existed ? 'none' : 'system');
       const run = await buildPush(job, {
         images: `${registry.host}/hello`,
         base: `${registry.host}/base/static:1`,
@@ -224,7 +230,7 @@ describe('build-push with the go builder', () => {
       );
       expect(phases).toEqual(
         expect.arrayContaining([
-          'setup-qemu/register',
+          existed ? 'setup-qemu/check' : 'setup-qemu/register',
           'build-push/base',
           'build-push/build linux/amd64',
           'build-push/build linux/arm64',
@@ -271,10 +277,12 @@ describe('build-push with the go builder', () => {
     const umoci = requireProgram('umoci', 'umoci');
     const job = await Job.create({ workspace });
     try {
-      const run = await buildPush(job, { tags: '', 'oci-layout': join(work, 'layout') });
+      // an output may go to RUNNER_TEMP as well as the workspace
+      const layout = join(job.runnerTemp, 'layout');
+      const run = await buildPush(job, { tags: '', 'oci-layout': layout });
       expect(run.errors).toEqual([]);
       const dir = run.outputs['oci-layout']!;
-      expect(dir).toBe(join(work, 'layout'));
+      expect(dir).toBe(layout);
       const raw = execFileSync('skopeo', ['inspect', '--raw', `oci:${dir}:main`]);
       const index = JSON.parse(raw.toString()) as ImageIndex;
       expect(index.manifests).toHaveLength(2);
@@ -308,22 +316,24 @@ describe('build-push with the go builder', () => {
 describe('build-push image contents', () => {
   it('adds static files as their own layer, sets env and user, and builds on scratch', async () => {
     const job = await Job.create({ workspace });
-    const assets = join(work, 'assets');
+    const assets = join(workspace, 'static-assets');
     mkdirSync(join(assets, 'css'), { recursive: true });
     writeFileSync(join(assets, 'index.html'), '<h1>hello</h1>\n');
     writeFileSync(join(assets, 'css', 'site.css'), 'h1{}\n');
+    // a link that stays inside the directory is kept as a link, as tar keeps it
+    symlinkSync('css/site.css', join(assets, 'style.css'));
     try {
       const run = await buildPush(job, {
         platforms: 'linux/amd64',
         base: 'scratch',
-        'static-dir': assets,
+        'static-dir': 'static-assets',
         'static-path': '/srv/www',
         env: 'GREETING=hi\nLOG_LEVEL=debug',
         user: '1000:1000',
-        'oci-layout': join(work, 'contents'),
+        'oci-layout': join(job.runnerTemp, 'contents'),
       });
       expect(run.errors).toEqual([]);
-      const dir = join(work, 'contents');
+      const dir = join(job.runnerTemp, 'contents');
       const config = JSON.parse(
         execFileSync('skopeo', ['inspect', '--config', `oci:${dir}:main`], { encoding: 'utf8' }),
       ) as {
@@ -365,7 +375,9 @@ describe('build-push image contents', () => {
       expect(readFileSync(join(bundle, 'rootfs', 'srv', 'www', 'index.html'), 'utf8')).toBe(
         '<h1>hello</h1>\n',
       );
+      expect(readlinkSync(join(bundle, 'rootfs', 'srv', 'www', 'style.css'))).toBe('css/site.css');
     } finally {
+      rmSync(assets, { recursive: true, force: true });
       await job.cleanup();
     }
   });
@@ -391,7 +403,7 @@ describe('build-push input errors, before anything is pushed', () => {
     [
       'a main that does not exist',
       { main: './nope' },
-      /^Input "main": go list: .*nope.*; got "\.\/nope"/,
+      /^Input "main": no such directory; got "\.\/nope"; accepted: a main package/,
     ],
     [
       'a base that does not exist',

@@ -226,6 +226,66 @@ describe('go-cache with the local backend', () => {
   });
 });
 
+describe('go-cache on modules without dependencies, and module subdirectories', () => {
+  /** example.com/tiny: no requirements, so no go.sum; a main package in cmd/server. */
+  function tinyWorkspace(): string {
+    const dir = join(work, 'checkout', 'workspace');
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(join(dir, 'cmd', 'server'), { recursive: true });
+    writeFileSync(join(dir, 'go.mod'), 'module example.com/tiny\n\ngo 1.22\n');
+    writeFileSync(
+      join(dir, 'cmd', 'server', 'main.go'),
+      'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("tiny") }\n',
+    );
+    writeFileSync(join(dir, 'main.go'), 'package main\n\nfunc main() { println("root") }\n');
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+    commitAll(dir, 'tiny', '2024-05-01T12:00:00Z');
+    return dir;
+  }
+
+  test('a module with no go.sum reports exact on a re-run of the same commit (an empty module cache is no miss)', async () => {
+    const store = join(work, 'store-tiny');
+    const opts = { backend: 'local', 'local-dir': store };
+    const first = await runJob({ name: 't1', workspace: tinyWorkspace(), with: opts });
+    expect(first.hit).toBe('none');
+    expect(phase(first.job, 'restore')?.attrs['modules-hit']).toBe('no dependencies');
+    const second = await runJob({ name: 't2', workspace: tinyWorkspace(), with: opts });
+    expect(second.hit).toBe('exact');
+    expect(second.compiled).toBe(0);
+    expect(phase(second.job, 'save')?.attrs).toMatchObject({ 'build-saved': false });
+  });
+
+  test('working-directory in a module (go.mod above it) stays in module mode; nothing is moved', async () => {
+    const workspace = tinyWorkspace();
+    const gopath = join(work, 'tiny-gopath');
+    const job = await Job.create({
+      workspace,
+      event: { name: 'push', payload: DEFAULT_BRANCH },
+      env: { ...goEnv('tiny-sub'), GOPATH: gopath },
+    });
+    try {
+      const step = await job.uses(ACTION, {
+        id: 'cache',
+        with: {
+          backend: 'local',
+          'local-dir': join(work, 'store-sub'),
+          'working-directory': 'cmd/server',
+        },
+      });
+      expect(step.errors).toEqual([]);
+      expect(step.outputs.path).toBe(join(workspace, 'cmd', 'server'));
+      expect(step.env.GO111MODULE).toBeUndefined();
+      expect(existsSync(gopath)).toBe(false);
+      expect(lstatSync(join(workspace, 'go.mod')).isFile()).toBe(true);
+      const build = await job.run('go run .', { workingDirectory: 'cmd/server' });
+      expect(build.log).toContain('tiny');
+      await job.runPosts();
+    } finally {
+      await job.cleanup();
+    }
+  });
+});
+
 describe('go-cache GOPATH layout', () => {
   test('a GOPATH-mode repo builds after the layout step and not before', async () => {
     const workspace = join(work, 'legacy', 'workspace');
@@ -315,6 +375,13 @@ describe('go-cache with the github backend (the Actions cache service protocol, 
     expect(second.hit).toBe('exact');
     expect(second.compiled).toBe(0);
     expect(svc.requests).toContain('PUT /devstoreaccount1/actions-cache/0');
+    // a second run of one commit used what it restored and nothing more: nothing new is saved
+    expect(phase(second.job, 'save')?.attrs).toMatchObject({
+      'new-entries': 0,
+      'build-saved': false,
+      'modules-saved': false,
+    });
+    expect(svc.entries.filter((e) => e.finalized)).toHaveLength(2);
   });
 
   test.each(['5xx', 'hang'] as const)(

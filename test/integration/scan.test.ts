@@ -1,7 +1,7 @@
 /**
  * The scan action. hadolint and trivy cannot be had on the test machine: their exec path runs
  * STAND-INS (support/standins/{hadolint,trivy}.mjs) that replay recorded real outputs from
- * shared/fixtures. The Checks API is a local server spoken to through Octokit; the Actions cache
+ * test/fixtures/upstream. The Checks API is a local server spoken to through Octokit; the Actions cache
  * (for the trivy DB) a local server spoken to through @actions/cache.
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -286,6 +286,43 @@ describe('setup-qemu input errors', () => {
   });
 });
 
+describe('setup-qemu on a host that already has handlers', () => {
+  /** As Debian's qemu-user-static registers them (update-binfmts), with the given interpreter and flags. */
+  function registerAsDebian(qemu: string, interpreter: string, flags: string): void {
+    const text = readFileSync(`/usr/share/binfmts/qemu-${qemu}`, 'utf8');
+    const field = (k: string) =>
+      text
+        .split('\n')
+        .find((l) => l.startsWith(`${k} `))
+        ?.slice(k.length + 1)
+        .trim() ?? '';
+    const line = `:qemu-${qemu}:M:${field('offset') || '0'}:${field('magic')}:${field('mask')}:${interpreter}:${flags}`;
+    execFileSync('sh', ['-c', `printf '%s' '${line}' > ${BINFMT_ROOT}/register`]);
+  }
+
+  it("keeps aarch64 (F, the static emulator) and riscv64 (PF, Debian's -P wrapper) as they are, and the programs run", async () => {
+    const riscvP = '/usr/libexec/qemu-binfmt/riscv64-binfmt-P';
+    if (!existsSync(riscvP)) throw new Error(`${riscvP} is missing: install qemu-user-static`);
+    registerAsDebian('aarch64', qemuAarch64Static, 'F');
+    registerAsDebian('riscv64', riscvP, 'PF');
+    const before = [readEntry('qemu-aarch64'), readEntry('qemu-riscv64')];
+    const { job, main } = await runAction(ACTION, {
+      with: { platforms: 'arm64,riscv64', qemu: 'system' },
+    });
+    try {
+      expect(main.errors).toEqual([]);
+      expect(main.outputs.source).toBe('none');
+      expect([readEntry('qemu-aarch64'), readEntry('qemu-riscv64')]).toEqual(before);
+      expect(before[1]).toMatch(/^flags: PF$/m);
+      expect(runProbe(probeArm64)).toBe('arm64');
+      expect(runProbe(probeRiscv64)).toBe('riscv64');
+      expect(timelineOf(job).map((p) => p.phase)).toEqual(['check']);
+    } finally {
+      await job.cleanup();
+    }
+  });
+});
+
 describe('the magic table', () => {
   it('matches the handlers Debian ships in /usr/share/binfmts', () => {
     requireProgram('qemu-aarch64-static', 'qemu-user-static');

@@ -278,7 +278,10 @@ describe('summary: a real timeline', () => {
       expect(
         (
           await job.uses('actions/build-push', {
-            with: { platforms: 'linux/amd64,linux/arm64', 'oci-layout': join(work, 'oci') },
+            with: {
+              platforms: 'linux/amd64,linux/arm64',
+              'oci-layout': join(job.runnerTemp, 'oci'),
+            },
           })
         ).exitCode,
       ).toBe(0);

@@ -12,8 +12,8 @@ import { formatPlatform } from '../../oci/platform.js';
 import type { Reference } from '../../oci/reference.js';
 import type { RegistryClient } from '../../oci/registry/client.js';
 import { mergeIndex, resolveSource } from '../../publish/merge.js';
-import { UserError, ValidationError } from '../../runtime/errors.js';
-import { execFile, ProgramNotFoundError, type Exec } from '../../runtime/exec.js';
+import { ValidationError } from '../../runtime/errors.js';
+import { execFile, sayingWhenMissing, type Exec } from '../../runtime/exec.js';
 import { runnerTemp } from '../../runtime/temp.js';
 import type { Timeline } from '../../runtime/timeline.js';
 import { INPUT, type BuildPushInputs } from './inputs.js';
@@ -48,13 +48,8 @@ async function runTool(
   setup: string,
   redact: string[] = [],
 ): Promise<void> {
-  try {
-    await exec(file, args, { redact });
-  } catch (err) {
-    if (err instanceof ProgramNotFoundError)
-      throw new UserError(`${file} is not on PATH; run ${setup} before build-push`);
-    throw err;
-  }
+  const say = `${file} is not on PATH; run ${setup} before build-push`;
+  await sayingWhenMissing(exec, file, say)(file, args, { redact });
 }
 
 /** The platforms of an index the registry holds, by digest. */

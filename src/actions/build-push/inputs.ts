@@ -1,12 +1,21 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as core from '../../runtime/core.js';
 import { parseCacheSpec, type CacheSpec } from '../../build/buildkit/argv.js';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, posix } from 'node:path';
+import { MAIN_ACCEPTED } from '../../build/go/compile.js';
+import { resolveInside } from '../../runtime/workspace.js';
 import { InvalidPlatformError } from '../../oci/errors.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../oci/platform.js';
 import { isValidTag, referenceName, type Reference } from '../../oci/reference.js';
 import { ValidationError } from '../../runtime/errors.js';
-import { readBoolean, readEnum, readList, readString } from '../../runtime/inputs.js';
+import {
+  readBoolean,
+  readEnum,
+  readList,
+  readListOf,
+  readPath,
+  readString,
+} from '../../runtime/inputs.js';
 import type { Credentials } from '../../oci/registry/auth.js';
 import { parseAnnotations, readCredentials, referenceInput } from '../../publish/inputs.js';
 
@@ -128,31 +137,52 @@ function readSecrets(): Record<string, string> {
   return out;
 }
 
-function workspacePath(p: string): string {
-  return isAbsolute(p) ? p : resolve(process.env.GITHUB_WORKSPACE || process.cwd(), p);
+const PLATFORMS_ACCEPTED = 'os/arch[/variant] such as linux/amd64, linux/arm64, linux/arm/v7';
+const USER_ACCEPTED = 'uid[:gid] (numbers) or a user name[:group] of letters, digits, _ . -';
+const USER = /^(?:\d+|[A-Za-z_][A-Za-z0-9_.-]*)(?::(?:\d+|[A-Za-z_][A-Za-z0-9_.-]*))?$/;
+const STATIC_PATH_ACCEPTED =
+  'an absolute, clean path in the image such as /static (no . or .. parts)';
+
+/** `user` as the image config takes it: uid[:gid] or names. */
+function readUser(): string {
+  const user = readString(INPUT.user, { fallback: '65532:65532' });
+  if (!USER.test(user)) throw new ValidationError(INPUT.user, user, USER_ACCEPTED);
+  return user;
+}
+
+/** `static-path`: where the static files go in the image — absolute and clean. */
+function readStaticPath(): string {
+  const path = readString(INPUT.staticPath, { fallback: '/static' });
+  if (!path.startsWith('/') || path === '/' || posix.normalize(path) !== path || path.endsWith('/'))
+    throw new ValidationError(INPUT.staticPath, path, STATIC_PATH_ACCEPTED);
+  return path;
+}
+
+/**
+ * `main`: a package of the module in context. Given as a path (., ./cmd/server, ../x) it must stay
+ * in the workspace, links followed; an import path is left to go list.
+ */
+function readMain(context: string): string {
+  const main = readString(INPUT.main, { fallback: '.' });
+  if (main.startsWith('.') || isAbsolute(main))
+    resolveInside(INPUT.main, main, { from: context, kind: 'dir', accepted: MAIN_ACCEPTED });
+  return main;
 }
 
 export function readInputs(): BuildPushInputs {
-  const context = workspacePath(readString(INPUT.context, { fallback: '.' }));
-  if (!existsSync(context) || !statSync(context).isDirectory())
-    throw new ValidationError(
-      INPUT.context,
-      readString(INPUT.context, { fallback: '.' }),
-      'a directory in the workspace',
-    );
-  const platformValues = readList(INPUT.platforms);
+  const context = readPath(INPUT.context, {
+    fallback: '.',
+    kind: 'dir',
+    accepted: 'a directory in the workspace',
+  });
+  const platformValues = readListOf(INPUT.platforms, PLATFORMS_ACCEPTED);
   const platforms = (platformValues.length ? platformValues : ['linux/amd64', 'linux/arm64']).map(
     (v) => {
       try {
         return parsePlatform(v);
       } catch (err) {
         if (err instanceof InvalidPlatformError)
-          throw new ValidationError(
-            INPUT.platforms,
-            v,
-            'os/arch[/variant] such as linux/amd64, linux/arm64, linux/arm/v7',
-            err.reason,
-          );
+          throw new ValidationError(INPUT.platforms, v, PLATFORMS_ACCEPTED, err.reason);
         throw err;
       }
     },
@@ -203,9 +233,6 @@ export function readInputs(): BuildPushInputs {
   }
   const credentials = readCredentials(INPUT.username, INPUT.password);
   const pushRaw = readString(INPUT.push);
-  const staticDir = readString(INPUT.staticDir);
-  if (staticDir && !existsSync(workspacePath(staticDir)))
-    throw new ValidationError(INPUT.staticDir, staticDir, 'a directory in the workspace');
   return {
     builder: readEnum(INPUT.builder, BUILDERS, 'auto'),
     context,
@@ -218,17 +245,20 @@ export function readInputs(): BuildPushInputs {
       readList(INPUT.annotations, { newlineOnly: true }),
     ),
     push: pushRaw === '' ? undefined : readBoolean(INPUT.push, false),
-    ociLayout: readString(INPUT.ociLayout) ? workspacePath(readString(INPUT.ociLayout)) : '',
+    ociLayout: readPath(INPUT.ociLayout, {
+      scope: 'workspace-or-temp',
+      accepted: 'a directory in the workspace or RUNNER_TEMP to write the OCI layout to',
+    }),
     ...(credentials ? { credentials } : {}),
     insecureRegistries: readList(INPUT.insecureRegistries),
-    main: readString(INPUT.main, { fallback: '.' }),
+    main: readMain(context),
     base: readString(INPUT.base, { fallback: 'static' }),
     ldflags: readList(INPUT.ldflags, { newlineOnly: true }),
     env: keyValues(INPUT.env),
-    user: readString(INPUT.user, { fallback: '65532:65532' }),
-    staticDir: staticDir ? workspacePath(staticDir) : '',
-    staticPath: readString(INPUT.staticPath, { fallback: '/static' }),
-    file: readString(INPUT.file) ? workspacePath(readString(INPUT.file)) : '',
+    user: readUser(),
+    staticDir: readPath(INPUT.staticDir, { kind: 'dir', accepted: 'a directory in the workspace' }),
+    staticPath: readStaticPath(),
+    file: readPath(INPUT.file, { kind: 'file', accepted: 'a Dockerfile in the workspace' }),
     buildArgs: keyValues(INPUT.buildArgs),
     target: readString(INPUT.target),
     secrets: readSecrets(),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as core from '../../runtime/core.js';
 import { resolveBase } from '../../build/base.js';
 import { buildGo } from '../../build/go/builder.js';
+import { goMissing } from '../../build/go/compile.js';
 import { gitContextFromEnv } from '../../github/context.js';
 import { deriveMetadata } from '../../github/metadata.js';
 import type { Digest } from '../../oci/digest.js';
@@ -13,7 +14,7 @@ import { RegistryPool } from '../../publish/clients.js';
 import { publish } from '../../publish/publish.js';
 import { LayoutTarget, RegistryTarget } from '../../publish/target.js';
 import { ValidationError } from '../../runtime/errors.js';
-import { execFile } from '../../runtime/exec.js';
+import { execFile, sayingWhenMissing } from '../../runtime/exec.js';
 import { makeTempDir, runnerTemp } from '../../runtime/temp.js';
 import { Timeline } from '../../runtime/timeline.js';
 import { buildWithBuildkit, buildWithPack } from './external.js';
@@ -174,9 +175,10 @@ export async function main(): Promise<void> {
         }))
       : [];
     const workDir = await makeTempDir('build');
+    const go = process.env.GANTRY_GO || 'go';
     const result = await buildGo({
-      exec: execFile,
-      go: process.env.GANTRY_GO || 'go',
+      exec: sayingWhenMissing(execFile, go, goMissing('build-push')),
+      go,
       context: inputs.context,
       main: inputs.main,
       platforms: inputs.platforms,

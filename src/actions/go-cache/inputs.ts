@@ -1,8 +1,9 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ValidationError } from '../../runtime/errors.js';
 import { validateImportPath } from '../../build/go/gopath.js';
 import { SAVE_POLICIES, type SavePolicy } from '../../cache/policy.js';
-import { readByteSize, readEnum, readInteger, readString } from '../../runtime/inputs.js';
+import { readByteSize, readEnum, readInteger, readPath, readString } from '../../runtime/inputs.js';
+import { workspaceRoot } from '../../runtime/workspace.js';
 
 /** Input and output names, as in actions/go-cache/action.yml. */
 export const INPUT = {
@@ -46,7 +47,7 @@ export interface GoCacheInputs {
 const KEY_PREFIX = /^[A-Za-z0-9._-]+$/;
 
 export function readInputs(): GoCacheInputs {
-  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  const workspace = workspaceRoot();
   const importPath = readString(INPUT.importPath);
   if (importPath) validateImportPath(INPUT.importPath, importPath);
   const keyPrefix = readString(INPUT.keyPrefix, { fallback: 'gantry-go' });
@@ -54,16 +55,23 @@ export function readInputs(): GoCacheInputs {
     throw new ValidationError(INPUT.keyPrefix, keyPrefix, 'letters, digits, ".", "_" and "-"');
   return {
     workspace,
-    dir: resolve(workspace, readString(INPUT.workingDirectory, { fallback: '.' })),
+    dir: readPath(INPUT.workingDirectory, {
+      fallback: '.',
+      kind: 'dir',
+      accepted: 'a directory in the workspace',
+    }),
     gopathMode: readEnum(INPUT.gopathMode, ['auto', 'true', 'false'] as const, 'auto'),
     importPath,
-    gopath: readString(INPUT.gopath),
+    gopath: readPath(INPUT.gopath, {
+      absoluteAllowed: true,
+      accepted: 'an absolute directory outside the workspace (or one relative inside it)',
+    }),
     backend: readEnum(INPUT.backend, BACKENDS, 'github'),
-    localDir: resolve(
-      readString(INPUT.localDir, {
-        fallback: join(process.env.RUNNER_TOOL_CACHE || join(workspace, '..'), 'gantry-go-cache'),
-      }),
-    ),
+    localDir: readPath(INPUT.localDir, {
+      absoluteAllowed: true,
+      fallback: join(process.env.RUNNER_TOOL_CACHE || join(workspace, '..'), 'gantry-go-cache'),
+      accepted: 'an absolute directory kept between runs',
+    }),
     localMaxBytes: readByteSize(INPUT.localMaxSize, 10 * 2 ** 30),
     save: readEnum(INPUT.save, SAVE_POLICIES, 'auto'),
     keyPrefix,

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import * as core from '../../runtime/core.js';
+import { goMissing } from '../../build/go/compile.js';
 import { isGopathRepo, placeInGopath } from '../../build/go/gopath.js';
 import { combineHits, type CacheBackend, type HitKind } from '../../cache/backend.js';
 import { GitHubCacheBackend } from '../../cache/github.js';
@@ -14,6 +15,7 @@ import {
 import {
   buildKeys,
   hashDependencyFiles,
+  NO_DEPENDENCIES,
   hitKind,
   moduleKeys,
   type EntryKeys,
@@ -27,6 +29,7 @@ import { pathExists } from '../../runtime/fs.js';
 import { readState, saveState } from '../../runtime/state.js';
 import { runnerTemp } from '../../runtime/temp.js';
 import { Timeline } from '../../runtime/timeline.js';
+import { CHECKOUT_ENV, workspaceRoot } from '../../runtime/workspace.js';
 import { gitContextFromEnv } from '../../github/context.js';
 import { INPUT, OUTPUT, readInputs, type GoCacheInputs } from './inputs.js';
 
@@ -52,7 +55,8 @@ interface CacheState {
   /** A file listing the restored entries' names: what the build adds beyond them is new. */
   restoredList?: string;
   build: Entry;
-  modules: Entry;
+  /** None for a module with no dependencies (no go.sum): an empty module cache is no miss. */
+  modules?: Entry;
 }
 
 interface GoEnv {
@@ -73,21 +77,16 @@ async function readGoEnv(cwd: string): Promise<GoEnv> {
     );
     return JSON.parse(r.stdout) as GoEnv;
   } catch (err) {
-    if (err instanceof ProgramNotFoundError)
-      throw new UserError('go is not on PATH; set up Go (e.g. actions/setup-go) before go-cache');
+    if (err instanceof ProgramNotFoundError) throw new UserError(goMissing('go-cache'));
     throw err;
   }
-}
-
-function workspaceDir(): string {
-  return process.env.GITHUB_WORKSPACE || process.cwd();
 }
 
 function backendFor(
   s: Pick<CacheState, 'backend' | 'localDir' | 'localMaxBytes'>,
 ): CacheBackend | undefined {
   if (s.backend === 'local')
-    return new LocalCacheBackend(s.localDir, s.localMaxBytes, workspaceDir());
+    return new LocalCacheBackend(s.localDir, s.localMaxBytes, workspaceRoot());
   const gh = new GitHubCacheBackend();
   if (gh.available()) return gh;
   core.warning(
@@ -112,7 +111,9 @@ function importPathFromRepository(): string {
 /** Moves a GOPATH-mode checkout into GOPATH; returns the directory later steps work in. */
 async function layOut(inputs: GoCacheInputs, timeline: Timeline): Promise<string> {
   const gopathMode =
-    inputs.gopathMode === 'auto' ? await isGopathRepo(inputs.dir) : inputs.gopathMode === 'true';
+    inputs.gopathMode === 'auto'
+      ? await isGopathRepo(inputs.dir, inputs.workspace)
+      : inputs.gopathMode === 'true';
   if (!gopathMode) return inputs.dir;
   return timeline.phase('layout', async (attrs) => {
     const gopath =
@@ -123,6 +124,8 @@ async function layOut(inputs: GoCacheInputs, timeline: Timeline): Promise<string
     process.env.GO111MODULE = 'off';
     core.exportVariable('GOPATH', gopath);
     core.exportVariable('GO111MODULE', 'off');
+    // the workspace's entries now link there: later steps' path inputs may follow them
+    core.exportVariable(CHECKOUT_ENV, root);
     core.info(`GOPATH mode: the checkout is at ${root} (GOPATH=${gopath}, GO111MODULE=off)`);
     attrs.importPath = importPath;
     return join(root, relative(inputs.workspace, inputs.dir));
@@ -178,16 +181,22 @@ export async function main(): Promise<void> {
     timeoutMs: inputs.timeoutMs,
     gocache: env.GOCACHE,
     build: { paths: [env.GOCACHE], keys: buildKeys(parts), hit: 'none' },
-    modules: {
-      paths: vendorInCheckout ? [env.GOMODCACHE] : [env.GOMODCACHE, vendor],
-      keys: moduleKeys(parts),
-      hit: 'none',
-    },
+    ...(parts.depsHash === NO_DEPENDENCIES
+      ? {}
+      : {
+          modules: {
+            paths: vendorInCheckout ? [env.GOMODCACHE] : [env.GOMODCACHE, vendor],
+            keys: moduleKeys(parts),
+            hit: 'none' as HitKind,
+          },
+        }),
   };
+  const entries = () => [state.build, ...(state.modules ? [state.modules] : [])];
   const backend = backendFor(state);
   if (backend) {
     await timeline.phase('restore', async (attrs) => {
-      await restoreEntry(backend, state.modules, inputs.timeoutMs, 'module cache');
+      if (state.modules)
+        await restoreEntry(backend, state.modules, inputs.timeoutMs, 'module cache');
       await restoreEntry(backend, state.build, inputs.timeoutMs, 'build cache');
       state.agedAt = Date.now() - 2 * GO_MTIME_INTERVAL_MS;
       const restored = await ageEntries(env.GOCACHE, state.agedAt);
@@ -195,18 +204,17 @@ export async function main(): Promise<void> {
       await mkdir(dirname(state.restoredList), { recursive: true });
       await writeFile(state.restoredList, restored.map((f) => f.name).join('\n'));
       attrs.backend = backend.name;
-      attrs.hit = combineHits([state.build.hit, state.modules.hit]);
+      attrs.hit = combineHits(entries().map((e) => e.hit));
       attrs['build-hit'] = state.build.hit;
-      attrs['modules-hit'] = state.modules.hit;
+      attrs['modules-hit'] = state.modules?.hit ?? 'no dependencies';
       attrs.entries = restored.length;
       attrs.bytes = totalBytes(restored);
     });
     saveState(STATE, state);
   }
-  const hit = combineHits([state.build.hit, state.modules.hit]);
-  core.info(
-    `Go caches: ${hit} (build ${state.build.matched ?? 'miss'}; modules ${state.modules.matched ?? 'miss'})`,
-  );
+  const hit = combineHits(entries().map((e) => e.hit));
+  const modules = state.modules ? (state.modules.matched ?? 'miss') : 'none needed: no go.sum';
+  core.info(`Go caches: ${hit} (build ${state.build.matched ?? 'miss'}; modules ${modules})`);
   core.setOutput(OUTPUT.cacheHit, hit);
 }
 
@@ -266,21 +274,23 @@ export async function post(): Promise<void> {
     const added = kept.filter((f) => !restored.has(f.name)).length;
     attrs['new-entries'] = added;
     const build = decideSave(state.save, ctx, added > 0 && buildKey !== state.build.matched);
-    const modules = decideSave(state.save, ctx, state.modules.hit !== 'exact');
     attrs['build-saved'] =
       build.save &&
       (await saveEntry(backend, state.build.paths, buildKey, state.timeoutMs, 'build cache'));
-    attrs['modules-saved'] =
-      modules.save &&
-      (await saveEntry(
-        backend,
-        state.modules.paths,
-        state.modules.keys.key,
-        state.timeoutMs,
-        'module cache',
-      ));
     if (!build.save) core.info(`Build cache not saved: ${build.reason}`);
-    if (!modules.save) core.info(`Module cache not saved: ${modules.reason}`);
+    if (state.modules) {
+      const modules = decideSave(state.save, ctx, state.modules.hit !== 'exact');
+      attrs['modules-saved'] =
+        modules.save &&
+        (await saveEntry(
+          backend,
+          state.modules.paths,
+          state.modules.keys.key,
+          state.timeoutMs,
+          'module cache',
+        ));
+      if (!modules.save) core.info(`Module cache not saved: ${modules.reason}`);
+    }
     attrs.bytes = totalBytes(kept);
   });
 }

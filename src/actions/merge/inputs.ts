@@ -3,7 +3,7 @@ import type { Reference } from '../../oci/reference.js';
 import type { Credentials } from '../../oci/registry/auth.js';
 import { parseAnnotations, readCredentials, referenceInput } from '../../publish/inputs.js';
 import { ValidationError } from '../../runtime/errors.js';
-import { readList } from '../../runtime/inputs.js';
+import { readList, readListOf } from '../../runtime/inputs.js';
 
 /** Input and output names, as in actions/merge/action.yml. */
 export const INPUT = {
@@ -25,12 +25,12 @@ export interface MergeInputs {
   insecureRegistries: string[];
 }
 
-const SOURCE_ACCEPTED =
+export const SOURCE_ACCEPTED =
   'image references pinned by digest, one per line (registry/repository@sha256:<64 hex>)';
 const TAG_ACCEPTED = 'full image references with a tag, e.g. ghcr.io/owner/app:1.2.3';
 
 export function readInputs(): MergeInputs {
-  const sourceValues = readList(INPUT.sources);
+  const sourceValues = readListOf(INPUT.sources, SOURCE_ACCEPTED);
   if (sourceValues.length === 0)
     throw new ValidationError(INPUT.sources, '', SOURCE_ACCEPTED, 'no sources given');
   const sources = sourceValues.map((v) => {

@@ -2,12 +2,12 @@ import * as core from '../../runtime/core.js';
 import { InvalidIndexError } from '../../oci/errors.js';
 import { formatReference, referenceName } from '../../oci/reference.js';
 import { RegistryPool } from '../../publish/clients.js';
-import { copyPlan, mergeIndex, resolveSource } from '../../publish/merge.js';
+import { copyPlan, mergeIndex, MissingManifestError, resolveSource } from '../../publish/merge.js';
 import { publish } from '../../publish/publish.js';
 import { RegistryTarget } from '../../publish/target.js';
-import { UserError } from '../../runtime/errors.js';
+import { UserError, ValidationError } from '../../runtime/errors.js';
 import { Timeline } from '../../runtime/timeline.js';
-import { OUTPUT, readInputs } from './inputs.js';
+import { INPUT, OUTPUT, readInputs, SOURCE_ACCEPTED } from './inputs.js';
 
 /** Fans a matrix of per-runner images (pushed by digest) into one index under every tag. */
 export async function main(): Promise<void> {
@@ -23,8 +23,20 @@ export async function main(): Promise<void> {
   try {
     const sources = await timeline.phase('resolve', async (attrs) => {
       const resolved = [];
-      for (const s of inputs.sources)
-        resolved.push(await resolveSource(pool.client(s.registry), s));
+      for (const s of inputs.sources) {
+        try {
+          resolved.push(await resolveSource(pool.client(s.registry), s));
+        } catch (err) {
+          if (err instanceof MissingManifestError)
+            throw new ValidationError(
+              INPUT.sources,
+              formatReference(s),
+              SOURCE_ACCEPTED,
+              err.message,
+            );
+          throw err;
+        }
+      }
       attrs.sources = resolved.length;
       return resolved;
     });

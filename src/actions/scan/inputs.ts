@@ -1,9 +1,11 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import * as glob from '@actions/glob';
 import type { Credentials } from '../../oci/registry/auth.js';
-import { readCredentials } from '../../publish/inputs.js';
+import { readCredentials, referenceInput } from '../../publish/inputs.js';
 import { ValidationError } from '../../runtime/errors.js';
-import { readEnum, readList, readSecret, readString } from '../../runtime/inputs.js';
+import { readEnum, readList, readPath, readSecret, readString } from '../../runtime/inputs.js';
+import { resolveInside } from '../../runtime/workspace.js';
 import { runnerTemp } from '../../runtime/temp.js';
 import { SEVERITY_NAMES } from '../../tools/scan/finding.js';
 
@@ -33,6 +35,8 @@ export interface ScanInputs {
   /** Workspace-relative Dockerfile paths the globs matched. */
   dockerfiles: string[];
   image: string;
+  /** With `image: oci:<dir>`: the layout directory, resolved inside the workspace or RUNNER_TEMP. */
+  imageLayout: string;
   fs: string[];
   severity: string;
   failOn: string;
@@ -49,20 +53,61 @@ export interface ScanInputs {
 
 const SEVERITIES = SEVERITY_NAMES.join(' | ');
 
+const DOCKERFILE_ACCEPTED =
+  'paths or glob patterns (e.g. Dockerfile, **/Dockerfile*) of files in the workspace';
+export const IMAGE_ACCEPTED =
+  'an image reference (registry/repository:tag or @digest) or oci:<OCI layout directory in the workspace or RUNNER_TEMP>';
+
+/** `image`: checked before any tool is installed; an OCI layout's directory resolved. */
+function readImage(): { image: string; imageLayout: string } {
+  const image = readString(INPUT.image);
+  if (!image.startsWith('oci:')) {
+    if (image) referenceInput(INPUT.image, image, IMAGE_ACCEPTED);
+    return { image, imageLayout: '' };
+  }
+  const dir = resolveInside(INPUT.image, image.slice(4), {
+    scope: 'workspace-or-temp',
+    kind: 'dir',
+    accepted: IMAGE_ACCEPTED,
+  });
+  if (!existsSync(join(dir, 'index.json')))
+    throw new ValidationError(
+      INPUT.image,
+      image,
+      IMAGE_ACCEPTED,
+      'no OCI layout (index.json) there',
+    );
+  return { image, imageLayout: dir };
+}
+
 async function expandDockerfiles(workspace: string): Promise<string[]> {
   const files: string[] = [];
   for (const pattern of readList(INPUT.dockerfile)) {
+    // the part before the first wildcard must stay inside before anything is listed
+    const parts = pattern.split('/');
+    const wild = parts.findIndex((part) => /[*?[{]/.test(part));
+    const prefix = (wild < 0 ? parts : parts.slice(0, wild)).join('/');
+    try {
+      resolveInside(INPUT.dockerfile, prefix || (pattern.startsWith('/') ? '/' : '.'), {
+        accepted: DOCKERFILE_ACCEPTED,
+      });
+    } catch (err) {
+      // name the pattern as written, not the part of it that was checked
+      if (err instanceof ValidationError)
+        throw new ValidationError(INPUT.dockerfile, pattern, DOCKERFILE_ACCEPTED, err.detail);
+      throw err;
+    }
     const globber = await glob.create(isAbsolute(pattern) ? pattern : join(workspace, pattern), {
       matchDirectories: false,
     });
-    const matched = (await globber.glob()).sort();
+    const matched = (await globber.glob()).sort().map((m) =>
+      resolveInside(INPUT.dockerfile, relative(workspace, m), {
+        kind: 'file',
+        accepted: DOCKERFILE_ACCEPTED,
+      }),
+    );
     if (!matched.length)
-      throw new ValidationError(
-        INPUT.dockerfile,
-        pattern,
-        'paths or glob patterns (e.g. Dockerfile, **/Dockerfile*) of files in the workspace',
-        'matches no file',
-      );
+      throw new ValidationError(INPUT.dockerfile, pattern, DOCKERFILE_ACCEPTED, 'matches no file');
     for (const m of matched) {
       const rel = m.startsWith(workspace + '/') ? m.slice(workspace.length + 1) : m;
       if (!files.includes(rel)) files.push(rel);
@@ -83,22 +128,28 @@ export async function readInputs(): Promise<ScanInputs> {
   const inputs: ScanInputs = {
     workspace,
     dockerfiles: await expandDockerfiles(workspace),
-    image: readString(INPUT.image),
-    fs: readList(INPUT.fs),
+    ...readImage(),
+    fs: readList(INPUT.fs).map((f) =>
+      resolveInside(INPUT.fs, f, { accepted: 'directories or files in the workspace to scan' }),
+    ),
     severity,
     failOn,
     hadolintVersion: readString(INPUT.hadolintVersion),
     trivyVersion: readString(INPUT.trivyVersion),
     ...(credentials ? { credentials } : {}),
-    sarif: resolve(
-      workspace,
-      readString(INPUT.sarif, { fallback: join(runnerTemp(), 'gantry', 'scan.sarif') }),
-    ),
+    sarif: readPath(INPUT.sarif, {
+      scope: 'workspace-or-temp',
+      fallback: join(runnerTemp(), 'gantry', 'scan.sarif'),
+      accepted: 'a file path in the workspace or RUNNER_TEMP to write SARIF to',
+    }),
     checks: readEnum(INPUT.checks, ['auto', 'never'] as const, 'auto'),
     token: readSecret(INPUT.token),
     dbRepositories: readList(INPUT.dbRepository),
     dbCache: readEnum(INPUT.dbCache, ['github', 'off'] as const, 'github'),
-    trivyignore: readString(INPUT.trivyignore, { fallback: '.trivyignore' }),
+    trivyignore: readPath(INPUT.trivyignore, {
+      fallback: '.trivyignore',
+      accepted: 'a .trivyignore file in the workspace',
+    }),
   };
   if (!inputs.dockerfiles.length && !inputs.image && !inputs.fs.length)
     throw new ValidationError(

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import * as core from '../../runtime/core.js';
 import { getOctokit } from '@actions/github';
 import * as io from '@actions/io';
@@ -81,7 +81,7 @@ function trivyCommon(inputs: ScanInputs, cacheDir: string, ignorefile: boolean):
     '--cache-dir',
     cacheDir,
     ...inputs.dbRepositories.flatMap((r) => ['--db-repository', r]),
-    ...(ignorefile ? ['--ignorefile', resolve(inputs.workspace, inputs.trivyignore)] : []),
+    ...(ignorefile ? ['--ignorefile', inputs.trivyignore] : []),
   ];
 }
 
@@ -126,7 +126,7 @@ export async function main(): Promise<void> {
     await timeline.phase('db', async (attrs) => {
       attrs.hit = await db.restore();
     });
-    const ignorefile = await pathExists(resolve(inputs.workspace, inputs.trivyignore));
+    const ignorefile = await pathExists(inputs.trivyignore);
     const env = {
       ...process.env,
       ...(inputs.credentials
@@ -163,15 +163,18 @@ export async function main(): Promise<void> {
         findings.push(...found);
       }
     }
-    for (const path of inputs.fs) {
-      const dir = resolve(inputs.workspace, path);
-      const found = await trivy(path, ['fs', '--scanners', 'vuln', dir], (p) => {
-        try {
-          return readFileSync(join(dir, p), 'utf8');
-        } catch {
-          return undefined;
-        }
-      });
+    for (const dir of inputs.fs) {
+      const found = await trivy(
+        relative(inputs.workspace, dir) || '.',
+        ['fs', '--scanners', 'vuln', dir],
+        (p) => {
+          try {
+            return readFileSync(join(dir, p), 'utf8');
+          } catch {
+            return undefined;
+          }
+        },
+      );
       // report files as the repository names them
       for (const f of found) f.file = relative(inputs.workspace, join(dir, f.file)) || f.file;
       findings.push(...found);

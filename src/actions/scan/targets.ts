@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { isIndexMediaType } from '../../oci/mediatypes.js';
 import type { ImageIndex } from '../../oci/manifest.js';
 import { formatPlatform } from '../../oci/platform.js';
@@ -8,16 +8,13 @@ import { RegistryError } from '../../oci/registry/errors.js';
 import { RegistryPool } from '../../publish/clients.js';
 import { referenceInput } from '../../publish/inputs.js';
 import { ValidationError } from '../../runtime/errors.js';
-import { INPUT, type ScanInputs } from './inputs.js';
+import { IMAGE_ACCEPTED as ACCEPTED, INPUT, type ScanInputs } from './inputs.js';
 
 /** One `trivy image` run: a registry reference by digest, or an OCI layout (with a platform). */
 export interface ImageTarget {
   label: string;
   args: string[];
 }
-
-const ACCEPTED =
-  'an image reference (registry/repository:tag or @digest) or oci:<OCI layout directory>';
 
 function platformsOf(index: ImageIndex): string[] {
   return index.manifests
@@ -32,8 +29,7 @@ function platformsOf(index: ImageIndex): string[] {
 export async function imageTargets(inputs: ScanInputs): Promise<ImageTarget[]> {
   const value = inputs.image;
   if (value.startsWith('oci:')) {
-    const raw = value.slice(4);
-    const dir = isAbsolute(raw) ? raw : join(inputs.workspace, raw);
+    const dir = inputs.imageLayout;
     let index: ImageIndex;
     try {
       index = JSON.parse(await readFile(join(dir, 'index.json'), 'utf8')) as ImageIndex;

@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
 import { ValidationError } from '../../runtime/errors.js';
 import { readInteger, readList, readString } from '../../runtime/inputs.js';
+import { resolveInside } from '../../runtime/workspace.js';
 import { checkRegistryHost } from '../../tools/buildkit/config.js';
 import type { InstallOptions } from '../../tools/installer.js';
 import { INSTALL_INPUT, readInstallOptions } from '../../tools/install-inputs.js';
@@ -63,8 +63,11 @@ function readTls(endpoint: string): SetupBuildkitInputs['tls'] {
         'a PEM file (a tcp:// endpoint needs tls-ca, tls-cert and tls-key)',
         'missing',
       );
-    if (!existsSync(path))
-      throw new ValidationError(input, path, 'a PEM file that exists', 'not found');
+    files[name] = resolveInside(input, path, {
+      scope: 'workspace-or-temp',
+      kind: 'file',
+      accepted: 'a PEM file in the workspace or RUNNER_TEMP',
+    });
   }
   return files;
 }

@@ -1,5 +1,5 @@
 import { parseMirror, normaliseSha256 } from '../../runtime/download.js';
-import { readBoolean, readEnum, readList, readString } from '../../runtime/inputs.js';
+import { readBoolean, readEnum, readListOf, readString } from '../../runtime/inputs.js';
 import { hostQemuArch, resolveArches, type QemuArch } from '../../tools/qemu/arches.js';
 import { DEFAULT_MIRROR } from '../../tools/installer.js';
 import { parseVersion, SPECS } from '../../tools/spec.js';
@@ -37,7 +37,7 @@ export interface SetupQemuInputs {
 /** Every input read and checked before anything is installed or registered. */
 export function readInputs(): SetupQemuInputs {
   const host = hostQemuArch();
-  const list = readList(INPUT.platforms);
+  const list = readListOf(INPUT.platforms, 'platforms such as arm64, linux/riscv64 or all');
   const checksum = readString(INPUT.checksum);
   return {
     host,

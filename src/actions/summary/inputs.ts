@@ -1,4 +1,5 @@
-import { readEnum, readSecret, readString } from '../../runtime/inputs.js';
+import { ValidationError } from '../../runtime/errors.js';
+import { readEnum, readPath, readSecret, readString } from '../../runtime/inputs.js';
 
 /** Input and output names, as in actions/summary/action.yml. */
 export const INPUT = {
@@ -26,13 +27,34 @@ export interface SummaryInputs {
   baselineDir: string;
 }
 
+const HEADER = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** `header` names the sticky comment inside an HTML comment: a plain name, nothing to escape. */
+function readHeader(): string {
+  const header = readString(INPUT.header, { fallback: 'gantry' });
+  if (!HEADER.test(header))
+    throw new ValidationError(INPUT.header, header, '1-64 letters, digits, ".", "_" or "-"');
+  return header;
+}
+
+/** `title` is one Markdown heading: one line. */
+function readTitle(): string {
+  const title = readString(INPUT.title, { fallback: 'gantry: where the time went' });
+  if (/[\r\n]/.test(title) || title.length > 200)
+    throw new ValidationError(INPUT.title, title, 'one line of at most 200 characters');
+  return title;
+}
+
 export function readInputs(): SummaryInputs {
   return {
     comment: readEnum(INPUT.comment, COMMENT_MODES, 'auto'),
-    header: readString(INPUT.header, { fallback: 'gantry' }),
-    title: readString(INPUT.title, { fallback: 'gantry: where the time went' }),
+    header: readHeader(),
+    title: readTitle(),
     token: readSecret(INPUT.token),
     baseline: readEnum(INPUT.baseline, BASELINE_MODES, 'cache'),
-    baselineDir: readString(INPUT.baselineDir),
+    baselineDir: readPath(INPUT.baselineDir, {
+      absoluteAllowed: true,
+      accepted: 'an absolute directory kept between runs',
+    }),
   };
 }

@@ -1,4 +1,4 @@
-import { open, readdir, stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Descriptor } from '../../oci/descriptor.js';
@@ -14,10 +14,12 @@ import type { Timeline } from '../../runtime/timeline.js';
 import { STATIC_BASE_FILES, type BaseImage } from '../base.js';
 import type { BuildResult, PlatformImage } from '../builder.js';
 import { assembleImage } from '../image.js';
+import { treeEntries } from '../tree.js';
 import { writeLayer, type BuiltLayer, type LayerEntry } from '../layer.js';
 import { readGoVersion } from './buildinfo.js';
 import { binaryName, checkMainPackage, compileGo, goVersion, MAIN_ACCEPTED } from './compile.js';
 import { ValidationError } from '../../runtime/errors.js';
+import { workspaceRoot } from '../../runtime/workspace.js';
 
 export const GO_VERSION_ANNOTATION = 'dev.gantry.go.version';
 
@@ -56,31 +58,6 @@ export interface GoBuildOptions {
   timeline: Timeline;
   /** Called as each layer is written, so uploads can start while other platforms compile. */
   onBlob?: (blob: BlobToPush) => void;
-}
-
-async function walk(dir: string, into: string): Promise<LayerEntry[]> {
-  const entries: LayerEntry[] = [];
-  const visit = async (d: string) => {
-    for (const name of (await readdir(d)).sort()) {
-      const full = join(d, name);
-      const s = await stat(full);
-      const path = join(into, relative(dir, full));
-      if (s.isDirectory()) {
-        entries.push({ path, type: 'dir', mode: 0o755 });
-        await visit(full);
-      } else if (s.isFile()) {
-        entries.push({
-          path,
-          type: 'file',
-          mode: s.mode & 0o111 ? 0o755 : 0o644,
-          file: full,
-          size: s.size,
-        });
-      }
-    }
-  };
-  await visit(dir);
-  return entries;
 }
 
 /** `go build -o` of a non-main package writes an `!<arch>` archive instead of a program. */
@@ -125,13 +102,16 @@ async function sharedLayers(
   }
   if (o.staticDir) {
     const layer = await writeLayer(
-      await walk(o.staticDir, o.staticPath ?? '/static'),
+      await treeEntries(
+        { name: 'static-dir', given: relative(workspaceRoot(), o.staticDir) || '.' },
+        o.staticDir,
+        o.staticPath ?? '/static',
+      ),
       join(o.workDir, 'static-files.tar.gz'),
       steadyOpts,
     );
     shared.push({ layer, createdBy: `gantry static files ${o.staticPath ?? '/static'}` });
   }
-  for (const l of shared) o.onBlob?.({ descriptor: l.layer.descriptor, source: l.layer.source });
   return shared;
 }
 
@@ -161,7 +141,6 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
   // a plan that fails (a base that does not exist) stops the compiles: no waiting for a build
   // whose image cannot be made
   const stop = new AbortController();
-  o.plan.catch(() => stop.abort());
   const compile = async (platform: Platform, binary: string): Promise<Compiled> => {
     try {
       await compileGo(o.exec, o.go, {
@@ -193,14 +172,27 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
     const goVer = (await readGoVersion(binary)) ?? (await goVersion(o.exec, o.go));
     return { platform, binary, size, goVersion: goVer };
   };
-  const planned = o.plan.then(async (plan) => ({ plan, shared: await sharedLayers(o, plan.base) }));
-  planned.catch(() => undefined);
+  // layering runs beside the compiles, uploads do not: nothing reaches a registry before every
+  // platform compiled and the main package is known good, so a failed build leaves nothing there
+  let compiledCount = 0;
+  let allCompiled!: () => void;
+  const uploadsOpen = new Promise<void>((open) => (allCompiled = open));
+  const emit = (layer: BuiltLayer) =>
+    void uploadsOpen.then(() => o.onBlob?.({ descriptor: layer.descriptor, source: layer.source }));
+  const planned = o.plan.then(async (plan) => {
+    const shared = await sharedLayers(o, plan.base);
+    for (const l of shared) emit(l.layer);
+    return { plan, shared };
+  });
+  // a plan or shared layer that fails (a bad base, a static-dir link leaving it) stops the compiles
+  planned.catch(() => stop.abort());
   const building = mapLimit(o.platforms, concurrency, (platform) => {
     const key = formatPlatform(platform);
     const slug = key.replace(/\//g, '-');
     return o.timeline.phase(`build ${key}`, async (attrs) => {
       const started = Date.now();
       const compiled = await compile(platform, join(o.workDir, slug, name));
+      if (++compiledCount === o.platforms.length) allCompiled();
       const compileMs = Date.now() - started;
       const { plan } = await planned;
       const layer = await writeLayer(
@@ -216,7 +208,7 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
         join(o.workDir, `${slug}.tar.gz`),
         { mtime: plan.epoch, mediaType: MediaType.ociLayerTarGzip },
       );
-      o.onBlob?.({ descriptor: layer.descriptor, source: layer.source });
+      emit(layer);
       Object.assign(attrs, {
         platform: key,
         go: compiled.goVersion,

@@ -4,6 +4,11 @@ import { ValidationError } from '../../runtime/errors.js';
 import type { Exec } from '../../runtime/exec.js';
 import type { Platform } from '../../oci/platform.js';
 
+/** What to do when `go` is missing: said the same by every action that runs it. */
+export function goMissing(action: string): string {
+  return `go is not on PATH; set up Go before ${action} (actions/setup-go; on Debian, golang-1.23-go puts it in /usr/lib/go-1.23/bin, which must be on PATH)`;
+}
+
 export const MAIN_ACCEPTED = 'a main package of the Go module in context, e.g. . or ./cmd/server';
 
 /** Checks that `main` is a main package; returns the binary name (its last import path element). */

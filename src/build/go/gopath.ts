@@ -9,7 +9,7 @@ import {
   rm,
   symlink,
 } from 'node:fs/promises';
-import { join, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { UserError, ValidationError } from '../../runtime/errors.js';
 import { pathExists } from '../../runtime/fs.js';
 
@@ -28,9 +28,16 @@ export function validateImportPath(input: string, value: string): string {
   return value;
 }
 
-/** A GOPATH-mode repo is one with neither go.mod nor go.work at its root. */
-export async function isGopathRepo(dir: string): Promise<boolean> {
-  return !(await pathExists(join(dir, 'go.mod'))) && !(await pathExists(join(dir, 'go.work')));
+/**
+ * GOPATH mode only when no go.mod or go.work stands at `dir` or any directory above it up to the
+ * workspace root: a module's subdirectory (cmd/server) is still in module mode, as Go itself sees it.
+ */
+export async function isGopathRepo(dir: string, workspace: string): Promise<boolean> {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if ((await pathExists(join(d, 'go.mod'))) || (await pathExists(join(d, 'go.work'))))
+      return false;
+    if (d === resolve(workspace) || dirname(d) === d) return true;
+  }
 }
 
 /**

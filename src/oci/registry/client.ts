@@ -25,7 +25,7 @@ export interface RegistryClientOptions {
   insecure?: boolean;
   ca?: string | Buffer;
   userAgent?: string;
-  retry?: Pick<RetryOptions, 'attempts' | 'baseDelayMs' | 'maxDelayMs' | 'sleep'>;
+  retry?: Pick<RetryOptions, 'attempts' | 'budgetMs' | 'baseDelayMs' | 'maxDelayMs' | 'sleep'>;
   /** Upload blobs larger than this in chunks of this size (PATCH); else one streamed PUT. */
   chunkSize?: number;
   onRetry?: (message: string) => void;
@@ -67,9 +67,12 @@ export class RegistryClient {
   }
 
   private withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    // a time budget, not a count: a blob outlives a run of transient faults (4 and more in a
+    // row) with exponential backoff, and a registry that stays down fails in bounded time
     return retry(fn, {
-      attempts: 4,
-      baseDelayMs: 500,
+      attempts: 12,
+      budgetMs: 120_000,
+      baseDelayMs: 250,
       maxDelayMs: 15_000,
       ...this.opts.retry,
       isRetryable: isTemporary,

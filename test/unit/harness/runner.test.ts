@@ -1,4 +1,5 @@
-import { REPO_ROOT } from '../../harness/paths.js';
+import { existsSync } from 'node:fs';
+import { NODE24, REPO_ROOT } from '../../harness/paths.js';
 import { inputEnvName, Job, runAction } from '../../harness/runner.js';
 
 const ECHO = 'test/fixtures/actions/echo-node';
@@ -20,6 +21,8 @@ describe('harness: node actions', () => {
       expect(main.outputs.multiline).toBe('line one\nline two');
       expect(Number(main.outputs['token-length'])).toBeGreaterThan(0);
       expect(main.outputs['event-name']).toBe('push');
+      // the runtime the action.yml declares, where test/node24 has it
+      if (existsSync(NODE24)) expect(main.outputs['node-version']).toMatch(/^v24\./);
       expect(main.env).toEqual({ ECHO_EXPORTED: 'exported hello', ECHO_MULTI: 'a\nb' });
       expect(main.path).toEqual(['/opt/echo-node/bin']);
       expect(main.state.seen).toBe('{"greeting":"hello"}');

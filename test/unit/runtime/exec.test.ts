@@ -1,4 +1,11 @@
-import { ExecError, execFile, tailLines } from '../../../src/runtime/exec.js';
+import { UserError } from '../../../src/runtime/errors.js';
+import {
+  ExecError,
+  execFile,
+  ProgramNotFoundError,
+  sayingWhenMissing,
+  tailLines,
+} from '../../../src/runtime/exec.js';
 
 describe('exec seam', () => {
   it('returns output of a program run with argv as an array', async () => {
@@ -60,6 +67,31 @@ describe('exec seam', () => {
     )) as ExecError;
     expect(err.exitCode).toBe(127);
     expect(err.stderrTail).toContain('not found');
+  });
+
+  it('reports a missing working directory as such, not as a missing program', async () => {
+    const err = (await execFile(process.execPath, ['-e', '0'], {
+      silent: true,
+      cwd: '/gantry-no-such-dir/sub',
+    }).catch((e: unknown) => e)) as ExecError;
+    expect(err).toBeInstanceOf(ExecError);
+    expect(err).not.toBeInstanceOf(ProgramNotFoundError);
+    expect(err.stderrTail).toBe('working directory /gantry-no-such-dir/sub does not exist');
+  });
+
+  it('says what to set up when that very program is missing, and nothing else changes', async () => {
+    const exec = sayingWhenMissing(execFile, 'gantry-no-such-go', 'go is not on PATH; set up Go');
+    await expect(exec('gantry-no-such-go', [], { silent: true })).rejects.toThrow(
+      new UserError('go is not on PATH; set up Go'),
+    );
+    // another missing program, and a failing one, keep their own errors
+    await expect(exec('gantry-no-such-other', [], { silent: true })).rejects.toBeInstanceOf(
+      ProgramNotFoundError,
+    );
+    const failed = (await exec(process.execPath, ['-e', 'process.exit(3)'], {
+      silent: true,
+    }).catch((e: unknown) => e)) as ExecError;
+    expect(failed.exitCode).toBe(3);
   });
 
   it('returns a failure when asked to', async () => {

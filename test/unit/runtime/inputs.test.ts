@@ -5,6 +5,7 @@ import {
   readEnum,
   readInteger,
   readList,
+  readListOf,
   readString,
   splitList,
 } from '../../../src/runtime/inputs.js';
@@ -22,6 +23,19 @@ function withInputs(inputs: Record<string, string>, fn: () => void): void {
 }
 
 describe('input readers', () => {
+  it('reads a list that, when given, must hold an item', () => {
+    withInputs({ platforms: ' linux/amd64 ,, linux/arm64 ' }, () =>
+      expect(readListOf('platforms', 'os/arch')).toEqual(['linux/amd64', 'linux/arm64']),
+    );
+    withInputs({ platforms: '' }, () => expect(readListOf('platforms', 'os/arch')).toEqual([]));
+    for (const raw of [',,', ' , \n , ', '# only a comment'])
+      withInputs({ platforms: raw }, () =>
+        expect(() => readListOf('platforms', 'os/arch')).toThrow(
+          new ValidationError('platforms', raw, 'os/arch', 'no items, only separators'),
+        ),
+      );
+  });
+
   it('splits lists on newlines and commas, dropping blanks and comments', () => {
     expect(splitList('a, b\n\n# note\nc,,d\r\n')).toEqual(['a', 'b', 'c', 'd']);
     expect(splitList('k=v,w\nx=y', { newlineOnly: true })).toEqual(['k=v,w', 'x=y']);

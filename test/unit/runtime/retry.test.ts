@@ -52,6 +52,35 @@ describe('retry', () => {
     expect(n).toBe(4);
   });
 
+  it('retries within a time budget, however many faults come in a row', async () => {
+    let clock = 0;
+    let n = 0;
+    const budgeted = {
+      ...opts,
+      attempts: 100,
+      budgetMs: 5_000,
+      maxDelayMs: 10_000,
+      now: () => clock,
+      sleep: async (ms: number) => void (sleeps.push(ms), (clock += ms)),
+    };
+    const result = await retry(async () => {
+      n++;
+      if (n <= 6) throw new Temporary();
+      return 'ok';
+    }, budgeted);
+    expect(result).toBe('ok');
+    expect(n).toBe(7);
+    // a registry that stays down: the last wait would end past the budget, so it stops there
+    clock = 0;
+    sleeps.length = 0;
+    await expect(
+      retry(async () => {
+        throw new Temporary(2_000);
+      }, budgeted),
+    ).rejects.toThrow('temporary');
+    expect(sleeps).toEqual([2_000, 2_000]);
+  });
+
   it('caps backoff', () => {
     expect(backoffDelay(10, 100, 1000, () => 1)).toBe(1000);
     expect(backoffDelay(1, 100, 1000, () => 0)).toBe(50);

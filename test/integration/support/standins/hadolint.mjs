@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // STAND-IN for hadolint (the real binary cannot be fetched on the test machine): replays the
-// recorded `--format json` output in STANDIN_HADOLINT_JSON (a fixture from shared/fixtures) and
+// recorded `--format json` output in STANDIN_HADOLINT_JSON (a fixture from test/fixtures/upstream) and
 // records its argv in STANDIN_LOG.
 import { readFileSync } from 'node:fs';
 import { record } from './registry-push.mjs';

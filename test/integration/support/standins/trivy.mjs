@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // STAND-IN for trivy (the real binary cannot be fetched on the test machine): replays recorded
-// `--format json` reports from shared/fixtures — STANDIN_TRIVY_IMAGE for `trivy image`,
+// `--format json` reports from test/fixtures/upstream — STANDIN_TRIVY_IMAGE for `trivy image`,
 // STANDIN_TRIVY_FS for `trivy fs` — creates <cache-dir>/db as a DB download would, and records
 // its argv in STANDIN_LOG.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
