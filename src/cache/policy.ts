@@ -29,3 +29,22 @@ export function decideSave(policy: SavePolicy, ctx: SaveContext, isNew: boolean)
     return { save: false, reason: `not the default branch (${ctx.defaultBranch})` };
   return { save: true, reason: 'default branch, new content' };
 }
+
+/** New build-cache content below this, after an exact restore, is not worth a new entry. */
+export const MIN_NEW_BYTES = 1 << 20;
+export const MIN_NEW_SHARE = 0.05;
+
+/**
+ * Is what a build added to its cache worth saving? After a restore under another key (or none),
+ * anything new is; after an exact restore only real new work is — at least MIN_NEW_BYTES or
+ * MIN_NEW_SHARE of the cache. Go writes a few hundred bytes of bookkeeping even on a build that
+ * compiled nothing, and saving for that would upload the whole cache again on every run.
+ */
+export function worthSaving(
+  hit: 'exact' | 'partial' | 'none',
+  newBytes: number,
+  keptBytes: number,
+): boolean {
+  if (hit !== 'exact') return newBytes > 0;
+  return newBytes >= MIN_NEW_BYTES || newBytes >= keptBytes * MIN_NEW_SHARE;
+}

@@ -56,7 +56,7 @@ function workspace(withDockerfile: boolean): string {
   const dir = mkdtempSync(join(work, 'ws-'));
   writeFileSync(join(dir, 'go.mod'), 'module example.com/app\n\ngo 1.22\n');
   writeFileSync(join(dir, 'main.go'), 'package main\n\nfunc main() {}\n');
-  if (withDockerfile) writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch\nCOPY . /\n');
+  if (withDockerfile) writeFileSync(join(dir, 'Dockerfile'), 'FROM scratch AS runtime\nCOPY . /\n');
   return dir;
 }
 
@@ -136,8 +136,11 @@ describe('build-push builder: buildkit (buildctl stand-in)', () => {
       `type=registry,ref=${registry.host}/app:cache`,
     );
     expect(argv[argv.indexOf('--export-cache') + 1]).toContain(`token=${GHA_TOKEN}`);
+    // one commit, one digest: the image time reaches the build as SOURCE_DATE_EPOCH (this
+    // workspace has no git history, so it is 0)
+    expect(opts).toContain('build-arg:SOURCE_DATE_EPOCH=0');
     expect(argv[argv.indexOf('--output') + 1]).toBe(
-      `type=image,name=${registry.host}/app,push=true,push-by-digest=true,name-canonical=true,oci-mediatypes=true`,
+      `type=image,name=${registry.host}/app,push=true,push-by-digest=true,name-canonical=true,oci-mediatypes=true,rewrite-timestamp=true`,
     );
     // the secret reached buildctl as a 0600 file, never as an argument, and the file is gone
     expect(secrets).toEqual([{ id: 'npmrc', content: SECRET, mode: 0o600 }]);
@@ -156,7 +159,9 @@ describe('build-push builder: buildkit (buildctl stand-in)', () => {
     });
     expect(run.errors).toEqual([]);
     const argv = calls[0]!.argv;
-    expect(argv[argv.indexOf('--output') + 1]).toMatch(/^type=oci,dest=.*\/out,tar=false$/);
+    expect(argv[argv.indexOf('--output') + 1]).toMatch(
+      /^type=oci,dest=.*\/out,tar=false,oci-mediatypes=true,rewrite-timestamp=true$/,
+    );
     expect(run.outputs.digest).toBe(indexDigest);
     const index = JSON.parse(
       readFileSync(join(run.outputs['oci-layout']!, 'index.json'), 'utf8'),
@@ -172,7 +177,7 @@ describe('build-push builder: buildkit (buildctl stand-in)', () => {
     });
     expect(missing.run.errors).toEqual([
       expect.stringMatching(
-        /^Input "file": no such file; got ".*\/Dockerfile"; accepted: a Dockerfile/,
+        /^Input "file": no such file; got "Dockerfile"; accepted: a Dockerfile in the workspace/,
       ),
     ]);
     expect(missing.calls).toEqual([]);

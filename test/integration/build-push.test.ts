@@ -383,6 +383,50 @@ describe('build-push image contents', () => {
   });
 });
 
+describe('a matrix: each runner pushes its platform by digest, merge tags the index', () => {
+  it('two one-platform runs with push-by-digest tag nothing; merge makes one tagged index of both', async () => {
+    const images: string[] = [];
+    for (const platform of ['linux/amd64', 'linux/arm64']) {
+      const job = await Job.create({ workspace });
+      try {
+        const run = await buildPush(job, {
+          platforms: platform,
+          images: `${registry.host}/matrix`,
+          base: `${registry.host}/base/static:1`,
+          'push-by-digest': 'true',
+        });
+        expect(run.errors).toEqual([]);
+        expect(run.outputs.tags).toBe('');
+        expect(run.outputs.image).toBe(`${registry.host}/matrix@${run.outputs.digest}`);
+        images.push(run.outputs.image!);
+      } finally {
+        await job.cleanup();
+      }
+    }
+    const client = new RegistryClient(registry.host);
+    try {
+      expect(await client.listTags('matrix').catch(() => [])).toEqual([]);
+      const job = await Job.create({ workspace });
+      const merged = await job
+        .uses('actions/merge', {
+          with: { sources: images.join('\n'), tags: `${registry.host}/matrix:v1` },
+        })
+        .finally(() => job.cleanup());
+      expect(merged.errors).toEqual([]);
+      const index = JSON.parse(
+        (await skopeoInspectRaw(`${registry.host}/matrix:v1`)).toString(),
+      ) as ImageIndex;
+      expect(index.manifests.map((m) => formatPlatform(m.platform!))).toEqual([
+        'linux/amd64',
+        'linux/arm64',
+      ]);
+      expect(await client.listTags('matrix')).toEqual(['v1']);
+    } finally {
+      client.close();
+    }
+  });
+});
+
 describe('build-push input errors, before anything is pushed', () => {
   beforeAll(() => {
     mkdirSync(join(workspace, 'lib'), { recursive: true });

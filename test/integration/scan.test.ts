@@ -61,9 +61,13 @@ beforeEach(() => {
   api.checkRuns = [];
 });
 
-/** A workspace with the website-example Dockerfile in each of `dirs` and the scanned go.mod. */
+/**
+ * A workspace with the website-example Dockerfile in each of `dirs`, the scanned go.mod, and the
+ * image's OCI layout in `layout/` (scan reads layouts inside the workspace or RUNNER_TEMP only).
+ */
 function workspace(dirs: string[]): string {
   const ws = mkdtempSync(join(work, 'ws-'));
+  cpSync(layout, join(ws, 'layout'), { recursive: true });
   for (const d of dirs) {
     mkdirSync(join(ws, d), { recursive: true });
     cpSync(fixture('hadolint', 'website-example.Dockerfile'), join(ws, d, 'Dockerfile'));
@@ -173,7 +177,7 @@ describe('scan: report and gate', () => {
   test('fail-on: critical fails only on a critical finding, while severity: low reports all', async () => {
     const ws = workspace([]);
     const medium = await scan(ws, {
-      image: `oci:${layout}`,
+      image: 'oci:layout',
       severity: 'low',
       'fail-on': 'critical',
     });
@@ -182,7 +186,7 @@ describe('scan: report and gate', () => {
     expect(JSON.parse(medium.outputs.findings!)).toEqual({ total: 4, medium: 4 });
     const critical = await scan(
       ws,
-      { image: `oci:${layout}`, severity: 'low', 'fail-on': 'critical' },
+      { image: 'oci:layout', severity: 'low', 'fail-on': 'critical' },
       {
         env: { STANDIN_TRIVY_IMAGE: fixture('trivy', 'image-alpine-3.9.json') },
       },
@@ -192,7 +196,7 @@ describe('scan: report and gate', () => {
     expect(critical.errors.at(-1)).toBe('2 findings at or above fail-on: critical (2 critical)');
     const highOnly = await scan(
       ws,
-      { image: `oci:${layout}`, severity: 'critical', 'fail-on': 'none' },
+      { image: 'oci:layout', severity: 'critical', 'fail-on': 'none' },
       {
         env: { STANDIN_TRIVY_IMAGE: fixture('trivy', 'image-alpine-3.9.json') },
       },
@@ -205,7 +209,7 @@ describe('scan: report and gate', () => {
       dockerfile: 'a/Dockerfile',
       fs: '.',
       'fail-on': 'none',
-      sarif: join(work, 'scan.sarif'),
+      sarif: 'reports/scan.sarif',
     });
     const sarif = JSON.parse(readFileSync(run.outputs.sarif!, 'utf8')) as {
       runs: { tool: { driver: { name: string } }; results: unknown[] }[];
@@ -284,7 +288,7 @@ describe('scan: bad inputs', () => {
   test('an image that does not exist', async () => {
     const run = await scan(workspace([]), { image: `${registry.host}/nothing:here` });
     expect(run.errors).toEqual([
-      `Input "image": the registry has no such image; got "${registry.host}/nothing:here"; accepted: an image reference (registry/repository:tag or @digest) or oci:<OCI layout directory>`,
+      `Input "image": the registry has no such image; got "${registry.host}/nothing:here"; accepted: an image reference (registry/repository:tag or @digest) or oci:<OCI layout directory in the workspace or RUNNER_TEMP>`,
     ]);
   });
 });

@@ -143,7 +143,11 @@ describe('setup-buildkit', () => {
     ],
     [
       { endpoint: 'tcp://buildkit.example:1234', 'tls-ca': '/nonexistent/ca.pem' },
-      /^Input "tls-ca": not found; got "\/nonexistent\/ca\.pem"/,
+      /^Input "tls-ca": outside the workspace or RUNNER_TEMP; got "\/nonexistent\/ca\.pem"/,
+    ],
+    [
+      { endpoint: 'tcp://buildkit.example:1234', 'tls-ca': 'certs/ca.pem' },
+      /^Input "tls-ca": no such file; got "certs\/ca\.pem"; accepted: a PEM file in the workspace or RUNNER_TEMP$/,
     ],
     [
       { endpoint: 'http://buildkit.example' },

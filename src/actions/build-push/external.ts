@@ -1,8 +1,20 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative } from 'node:path';
 import * as core from '../../runtime/core.js';
 import { buildctlBuildArgs, type BuildctlRequest } from '../../build/buildkit/argv.js';
-import { parseBuildctlMetadata } from '../../build/buildkit/metadata.js';
+import {
+  baseAnnotations,
+  finalBase,
+  resolveStageBases,
+  sourcePolicy,
+} from '../../build/buildkit/bases.js';
+import { finalStage, parseStages } from '../../build/buildkit/dockerfile.js';
+import { buildFailure, unreachable } from '../../build/buildkit/failure.js';
+import { parseBuildctlDescriptor, type ExportedDescriptor } from '../../build/buildkit/metadata.js';
+import { buildIndex, isAttestation } from '../../oci/index.js';
+import { isIndexMediaType, MediaType } from '../../oci/mediatypes.js';
+import type { Blob } from '../../oci/manifest.js';
+import { workspaceRoot } from '../../runtime/workspace.js';
 import { removeSecretFiles, writeSecretFiles } from '../../build/buildkit/secrets.js';
 import { packBuildArgs, platformTag } from '../../build/pack/argv.js';
 import type { Digest } from '../../oci/digest.js';
@@ -35,7 +47,13 @@ interface Run {
   inputs: BuildPushInputs;
   destinations: Destination[];
   layoutDir: string;
+  /** The names the OCI layout lists the image under (bare tags). */
+  layoutTags: string[];
   labels: Record<string, string>;
+  /** The image's time (SOURCE_DATE_EPOCH or the commit's), in seconds. */
+  epoch: number;
+  /** A registry client for any registry (bases live elsewhere than the destinations). */
+  clientFor: (registry: string) => RegistryClient;
   timeline: Timeline;
   exec?: Exec;
 }
@@ -71,10 +89,58 @@ async function moveTags(dest: Destination, digest: Digest): Promise<string[]> {
   return dest.tags.map((t) => `${name}:${t}`);
 }
 
+/** `buildctl debug workers`: BuildKit answers before anything is resolved or built. */
+async function checkBuildkit(exec: Exec): Promise<void> {
+  const endpoint = process.env.BUILDKIT_HOST || 'unix:///run/buildkit/buildkitd.sock';
+  const say = 'buildctl is not on PATH; run setup-buildkit before build-push';
+  await sayingWhenMissing(exec, 'buildctl', say)('buildctl', ['debug', 'workers'], {
+    silent: true,
+  }).catch((err: unknown) => {
+    throw unreachable(endpoint, err);
+  });
+}
+
+/** The platform images and their descriptors under an index (BuildKit's, or one gantry wraps). */
+async function finalIndex(
+  exported: ExportedDescriptor,
+  annotations: Record<string, string>,
+  read: (digest: Digest) => Promise<Buffer>,
+): Promise<{ blob?: Blob; digest: Digest; index: ImageIndex }> {
+  if (isIndexMediaType(exported.mediaType)) {
+    const index = JSON.parse(
+      (await read(exported.digest as Digest)).toString('utf8'),
+    ) as ImageIndex;
+    return { digest: exported.digest as Digest, index };
+  }
+  // one platform: BuildKit wrote a bare manifest; `digest` is of an index whatever the count
+  const { index, blob } = buildIndex(
+    [
+      {
+        mediaType: exported.mediaType,
+        digest: exported.digest as Digest,
+        size: exported.size,
+        ...(exported.platform ? { platform: exported.platform } : {}),
+      },
+    ],
+    { annotations },
+  );
+  return { blob, digest: blob.digest, index };
+}
+
+function platformDigestsOf(index: ImageIndex): Record<string, string> {
+  return Object.fromEntries(
+    index.manifests
+      .filter((m) => m.platform && !isAttestation(m))
+      .map((m) => [formatPlatform(m.platform!), m.digest]),
+  );
+}
+
 /**
- * builder: buildkit — `buildctl build` with the Dockerfile frontend, pushed by digest to every
- * destination (or written to the OCI layout), digest read from --metadata-file; gantry moves the
- * tags afterwards, so no tag points at anything half-pushed.
+ * builder: buildkit — every stage's base resolved by gantry and pinned for BuildKit (a source
+ * policy), so the image records what it was built on; `buildctl build` with the Dockerfile
+ * frontend, file times from SOURCE_DATE_EPOCH (one commit, one digest), annotations on the index
+ * and on each platform's image; pushed by digest to every destination (or written to the OCI
+ * layout); a one-platform image wrapped in an index; gantry moves the tags last.
  */
 export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
   const { inputs } = r;
@@ -83,20 +149,38 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
   if (!(await stat(dockerfile).catch(() => undefined))?.isFile())
     throw new ValidationError(
       INPUT.file,
-      dockerfile,
-      'a Dockerfile (default: Dockerfile in context)',
+      relative(workspaceRoot(), dockerfile),
+      'a Dockerfile in the workspace (default: Dockerfile in context)',
       'no such file',
     );
+  const stages = parseStages(await readFile(dockerfile, 'utf8'), inputs.buildArgs);
+  if (inputs.target && !finalStage(stages, inputs.target))
+    throw new ValidationError(
+      INPUT.target,
+      inputs.target,
+      `a stage of the Dockerfile (${stages.flatMap((s) => s.name ?? []).join(', ') || 'it names none'})`,
+    );
+  await checkBuildkit(exec);
+  const bases = await r.timeline.phase('base', async (attrs) => {
+    const resolved = await resolveStageBases(INPUT.file, stages, inputs.platforms, r.clientFor);
+    attrs.bases = resolved.map((b) => `${b.stage}: ${b.name}@${b.digest}`);
+    return resolved;
+  });
+  const final = finalBase(stages, bases, inputs.target);
+  const indexAnnotations = { ...baseAnnotations(bases, final), ...inputs.annotations };
+  const platforms = inputs.platforms.map(formatPlatform);
   const work = await mkdtemp(join(runnerTemp(), 'gantry-buildkit-'));
   const secretDir = join(work, 'secrets');
   try {
     const secrets = await writeSecretFiles(secretDir, inputs.secrets);
+    const policy = join(work, 'source-policy.json');
+    if (bases.length) await writeFile(policy, JSON.stringify(sourcePolicy(bases)));
     const request: BuildctlRequest = {
       context: inputs.context,
       dockerfileDir: dirname(dockerfile),
       filename: basename(dockerfile),
-      platforms: inputs.platforms.map(formatPlatform),
-      buildArgs: inputs.buildArgs,
+      platforms,
+      buildArgs: { SOURCE_DATE_EPOCH: String(r.epoch), ...inputs.buildArgs },
       labels: r.labels,
       ...(inputs.target ? { target: inputs.target } : {}),
       secrets,
@@ -110,6 +194,13 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
           }
         : { kind: 'oci-layout', dest: r.layoutDir },
       metadataFile: join(work, 'metadata.json'),
+      ...(bases.length ? { sourcePolicyFile: policy } : {}),
+      annotations: {
+        manifests: Object.fromEntries(
+          inputs.platforms.map((p) => [formatPlatform(p), baseAnnotations(bases, final, p)]),
+        ),
+        index: indexAnnotations,
+      },
     };
     const tokens = [...inputs.cacheFrom, ...inputs.cacheTo]
       .map((c) => c.token ?? '')
@@ -118,25 +209,50 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
     await r.timeline.phase('build', async (attrs) => {
       attrs.builder = 'buildkit';
       attrs.platforms = request.platforms;
-      await runTool(exec, 'buildctl', buildctlBuildArgs(request), 'setup-buildkit', tokens);
+      // argv and BuildKit's log folded away; a failure's one line leads with BuildKit's cause
+      core.startGroup('buildctl build');
+      try {
+        await runTool(exec, 'buildctl', buildctlBuildArgs(request), 'setup-buildkit', tokens);
+      } catch (err) {
+        throw buildFailure(err);
+      } finally {
+        core.endGroup();
+      }
     });
-    const digest = parseBuildctlMetadata(await readFile(request.metadataFile, 'utf8')) as Digest;
+    const exported = parseBuildctlDescriptor(await readFile(request.metadataFile, 'utf8'));
     if (!r.destinations.length) {
       const layout = new OciLayout(r.layoutDir);
-      const index = JSON.parse((await layout.readBlob(digest)).toString('utf8')) as ImageIndex;
-      const platformDigests = Object.fromEntries(
-        (index.manifests ?? [])
-          .filter((m) => m.platform)
-          .map((m) => [formatPlatform(m.platform!), m.digest]),
+      const { blob, digest, index } = await finalIndex(exported, indexAnnotations, (d) =>
+        layout.readBlob(d),
       );
-      return { digest, platformDigests, pushed: [] };
+      if (blob)
+        await layout.writeBlob({ digest: blob.digest, size: blob.bytes.length }, blob.bytes);
+      const refNames = r.layoutTags.length ? r.layoutTags : ['latest'];
+      await layout.nameOnly(
+        {
+          mediaType: index.mediaType ?? MediaType.ociIndex,
+          digest,
+          size: blob?.bytes.length ?? exported.size,
+        },
+        refNames,
+      );
+      return { digest, platformDigests: platformDigestsOf(index), pushed: [] };
     }
+    const first = r.destinations[0]!;
+    const { blob, digest, index } = await finalIndex(
+      exported,
+      indexAnnotations,
+      async (d) => (await first.client.getManifest(first.ref.repository, d)).bytes,
+    );
     const pushed: string[] = [];
     await r.timeline.phase('tag', async (attrs) => {
-      for (const d of r.destinations) pushed.push(...(await moveTags(d, digest)));
+      for (const d of r.destinations) {
+        if (blob) await d.client.putManifest(d.ref.repository, digest, blob);
+        pushed.push(...(await moveTags(d, digest)));
+      }
       attrs.tags = pushed;
     });
-    return { digest, platformDigests: await platformDigestsIn(r.destinations[0]!, digest), pushed };
+    return { digest, platformDigests: platformDigestsOf(index), pushed };
   } finally {
     await removeSecretFiles(secretDir);
     await rm(work, { recursive: true, force: true });

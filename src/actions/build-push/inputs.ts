@@ -29,6 +29,7 @@ export const INPUT = {
   labels: 'labels',
   annotations: 'annotations',
   push: 'push',
+  pushByDigest: 'push-by-digest',
   ociLayout: 'oci-layout',
   username: 'username',
   password: 'password',
@@ -73,6 +74,8 @@ export interface BuildPushInputs {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   push: boolean | undefined;
+  /** Tag nothing: the digest is what a matrix's merge step combines. */
+  pushByDigest: boolean;
   ociLayout: string;
   credentials?: Credentials;
   insecureRegistries: string[];
@@ -223,7 +226,12 @@ export function readInputs(): BuildPushInputs {
       throw new ValidationError(INPUT.tags, t, TAG_ACCEPTED, 'invalid tag');
     }
   }
-  if (tags.some((t) => !t.includes('/')) && images.length === 0) {
+  // bare tags name the image in a registry (with images) or in an OCI layout (without a push)
+  if (
+    tags.some((t) => !t.includes('/')) &&
+    images.length === 0 &&
+    readString(INPUT.push) === 'true'
+  ) {
     throw new ValidationError(
       INPUT.tags,
       tags.join(','),
@@ -245,6 +253,7 @@ export function readInputs(): BuildPushInputs {
       readList(INPUT.annotations, { newlineOnly: true }),
     ),
     push: pushRaw === '' ? undefined : readBoolean(INPUT.push, false),
+    pushByDigest: readBoolean(INPUT.pushByDigest, false),
     ociLayout: readPath(INPUT.ociLayout, {
       scope: 'workspace-or-temp',
       accepted: 'a directory in the workspace or RUNNER_TEMP to write the OCI layout to',

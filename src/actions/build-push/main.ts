@@ -89,6 +89,24 @@ export async function main(): Promise<void> {
   });
   const tags = inputs.tags.length ? inputs.tags : meta.tags;
   const targets = targetsOf(inputs.images, inputs.images.length ? tags : inputs.tags);
+  if (inputs.pushByDigest) {
+    if (targets.size === 0 || inputs.push === false)
+      throw new ValidationError(
+        INPUT.pushByDigest,
+        'true',
+        'true with images to push to (and push not false)',
+        'there is nowhere to push',
+      );
+    if (builder === 'pack')
+      throw new ValidationError(
+        INPUT.pushByDigest,
+        'true',
+        'false with builder: pack',
+        'pack publishes each platform under a tag',
+      );
+    // pushed by digest, tagged by the merge step once every runner's platform is there
+    for (const t of targets.values()) t.tags = [];
+  }
   const push = inputs.push ?? targets.size > 0;
   if (push && targets.size === 0)
     throw new ValidationError(
@@ -130,7 +148,8 @@ export async function main(): Promise<void> {
           `empty with builder: ${builder} and push: true`,
           'this builder writes a registry or an OCI layout, not both',
         );
-      const labels = labelsAt(await sourceEpoch(inputs.context));
+      const epoch = await sourceEpoch(inputs.context);
+      const labels = labelsAt(epoch);
       const run = {
         inputs,
         destinations: push
@@ -141,7 +160,10 @@ export async function main(): Promise<void> {
             }))
           : [],
         layoutDir: push ? '' : layoutDir,
+        layoutTags: tags.filter((t) => !t.includes('/')),
         labels,
+        epoch,
+        clientFor: (registry: string) => pool.client(registry),
         timeline,
       };
       const r = builder === 'buildkit' ? await buildWithBuildkit(run) : await buildWithPack(run);
@@ -150,7 +172,7 @@ export async function main(): Promise<void> {
       );
       report({
         digest: r.digest,
-        tags: r.pushed.length ? r.pushed : tags,
+        tags: push ? r.pushed : tags,
         platformDigests: r.platformDigests,
         labels,
       });
@@ -211,7 +233,7 @@ export async function main(): Promise<void> {
         const stats = await publish(target, result.images, result.index, repoTags);
         Object.assign(attrs, { repository: target.name, tags: repoTags, ...stats });
         core.info(
-          `Pushed ${target.name}@${digest} as ${repoTags.join(', ')}: ${stats.blobsUploaded} blobs uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsExisting} already there`,
+          `Pushed ${target.name}@${digest} ${repoTags.length ? `as ${repoTags.join(', ')}` : 'by digest, untagged'}: ${stats.blobsUploaded} blobs uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsExisting} already there`,
         );
       });
       pushed.push(...repoTags.map((tag) => `${target.name}:${tag}`));
@@ -236,7 +258,8 @@ export async function main(): Promise<void> {
 
     report({
       digest,
-      tags: pushed.length ? pushed : tags,
+      // what was tagged in a registry (nothing, by digest), else the layout's names
+      tags: push ? pushed : tags,
       platformDigests: Object.fromEntries(
         result.images.map((i) => [formatPlatform(i.platform), i.manifest.digest]),
       ),

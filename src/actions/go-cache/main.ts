@@ -21,7 +21,7 @@ import {
   type EntryKeys,
 } from '../../cache/keys.js';
 import { LocalCacheBackend } from '../../cache/local.js';
-import { decideSave } from '../../cache/policy.js';
+import { decideSave, worthSaving } from '../../cache/policy.js';
 import { withDeadline } from '../../runtime/deadline.js';
 import { errorMessage, UserError, ValidationError } from '../../runtime/errors.js';
 import { execFile, ProgramNotFoundError } from '../../runtime/exec.js';
@@ -271,9 +271,18 @@ export async function post(): Promise<void> {
         : [],
     );
     // only entries this run compiled are worth a new cache entry; dropping unused ones is not
-    const added = kept.filter((f) => !restored.has(f.name)).length;
+    const fresh = kept.filter((f) => !restored.has(f.name));
+    const added = fresh.length;
     attrs['new-entries'] = added;
-    const build = decideSave(state.save, ctx, added > 0 && buildKey !== state.build.matched);
+    attrs['new-bytes'] = totalBytes(fresh);
+    if (added)
+      core.info(
+        `The build added ${added} cache entries (${totalBytes(fresh)} bytes)${added <= 8 ? `: ${fresh.map((f) => `${f.name} (${f.size})`).join(', ')}` : ''}`,
+      );
+    const isNew =
+      buildKey !== state.build.matched &&
+      worthSaving(state.build.hit, totalBytes(fresh), totalBytes(kept));
+    const build = decideSave(state.save, ctx, isNew);
     attrs['build-saved'] =
       build.save &&
       (await saveEntry(backend, state.build.paths, buildKey, state.timeoutMs, 'build cache'));

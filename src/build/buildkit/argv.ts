@@ -23,6 +23,16 @@ export interface BuildctlRequest {
   cacheTo: CacheSpec[];
   output: BuildctlOutput;
   metadataFile: string;
+  /** A source policy pinning each base name to the digest gantry resolved. */
+  sourcePolicyFile?: string;
+  /** Annotations of each platform's image (by platform), and of the index. */
+  annotations?: OutputAnnotations;
+}
+
+export interface OutputAnnotations {
+  manifests?: Record<string, Record<string, string>>;
+  /** Written by BuildKit only when it makes an index (more than one platform). */
+  index?: Record<string, string>;
 }
 
 /** One CSV field as Go's encoding/csv reads it: quoted when it holds a comma or a quote. */
@@ -39,15 +49,41 @@ function cacheCsv(spec: CacheSpec): string {
   return csv([`type=${type}`, ...Object.entries(attrs).map(([k, v]) => `${k}=${v}`)]);
 }
 
-/** `--output` for a registry push (by tag names, or by digest for a matrix merge) or an OCI layout directory. */
-export function outputCsv(o: BuildctlOutput): string {
-  if (o.kind === 'oci-layout') return csv(['type=oci', `dest=${o.dest}`, 'tar=false']);
+/**
+ * Annotation fields of the image exporter: per platform as `annotation[<platform>].k=v` — or,
+ * with one platform, where BuildKit writes a bare manifest and the platform form is ignored,
+ * `annotation.k=v` — and `annotation-index.k=v` when there is an index.
+ */
+function annotationFields(platforms: readonly string[], a: OutputAnnotations = {}): string[] {
+  const fields: string[] = [];
+  for (const [platform, kv] of Object.entries(a.manifests ?? {})) {
+    const prefix = platforms.length === 1 ? 'annotation' : `annotation[${platform}]`;
+    fields.push(...Object.entries(kv).map(([k, v]) => `${prefix}.${k}=${v}`));
+  }
+  if (platforms.length > 1)
+    fields.push(...Object.entries(a.index ?? {}).map(([k, v]) => `annotation-index.${k}=${v}`));
+  return fields;
+}
+
+/**
+ * `--output` for a registry push (by tag names, or by digest for a matrix merge) or an OCI layout
+ * directory; file times rewritten to SOURCE_DATE_EPOCH, so one commit builds one digest.
+ */
+export function outputCsv(
+  o: BuildctlOutput,
+  platforms: readonly string[] = [],
+  annotations?: OutputAnnotations,
+): string {
+  const common = ['rewrite-timestamp=true', ...annotationFields(platforms, annotations)];
+  if (o.kind === 'oci-layout')
+    return csv(['type=oci', `dest=${o.dest}`, 'tar=false', 'oci-mediatypes=true', ...common]);
   return csv([
     'type=image',
     `name=${o.names.join(',')}`,
     'push=true',
     ...(o.pushByDigest ? ['push-by-digest=true', 'name-canonical=true'] : []),
     'oci-mediatypes=true',
+    ...common,
   ]);
 }
 
@@ -76,8 +112,9 @@ export function buildctlBuildArgs(r: BuildctlRequest): string[] {
     ...r.secrets.flatMap((s) => ['--secret', csv([`id=${s.id}`, `src=${s.src}`])]),
     ...r.cacheFrom.flatMap((c) => ['--import-cache', cacheCsv(c)]),
     ...r.cacheTo.flatMap((c) => ['--export-cache', cacheCsv(c)]),
+    ...(r.sourcePolicyFile ? ['--source-policy-file', r.sourcePolicyFile] : []),
     '--output',
-    outputCsv(r.output),
+    outputCsv(r.output, r.platforms, r.annotations),
     '--metadata-file',
     r.metadataFile,
   ];

@@ -53,7 +53,7 @@ describe('buildctl build argv', () => {
       '--export-cache',
       'type=registry,ref=ghcr.io/acme/api:buildcache,mode=max',
       '--output',
-      'type=image,"name=ghcr.io/acme/api:1.2.3,ghcr.io/acme/api:latest",push=true,oci-mediatypes=true',
+      'type=image,"name=ghcr.io/acme/api:1.2.3,ghcr.io/acme/api:latest",push=true,oci-mediatypes=true,rewrite-timestamp=true',
       '--metadata-file',
       '/t/metadata.json',
     ]);
@@ -61,10 +61,36 @@ describe('buildctl build argv', () => {
 
   it('with push: false writes an OCI layout directory, and pushes by digest for a matrix', () => {
     expect(outputCsv({ kind: 'oci-layout', dest: '/t/layout' })).toBe(
-      'type=oci,dest=/t/layout,tar=false',
+      'type=oci,dest=/t/layout,tar=false,oci-mediatypes=true,rewrite-timestamp=true',
     );
     expect(outputCsv({ kind: 'registry', names: ['ghcr.io/acme/api'], pushByDigest: true })).toBe(
-      'type=image,name=ghcr.io/acme/api,push=true,push-by-digest=true,name-canonical=true,oci-mediatypes=true',
+      'type=image,name=ghcr.io/acme/api,push=true,push-by-digest=true,name-canonical=true,oci-mediatypes=true,rewrite-timestamp=true',
+    );
+  });
+
+  it('annotates each platform image and the index; one platform uses the plain form', () => {
+    const annotations = {
+      manifests: {
+        'linux/amd64': { 'org.opencontainers.image.base.digest': 'sha256:aa' },
+        'linux/arm64': { 'org.opencontainers.image.base.digest': 'sha256:bb' },
+      },
+      index: { 'dev.gantry.base.stages': '[{"stage":"build","name":"x"}]' },
+    };
+    const out = { kind: 'oci-layout', dest: '/t/l' } as const;
+    expect(outputCsv(out, ['linux/amd64', 'linux/arm64'], annotations)).toBe(
+      'type=oci,dest=/t/l,tar=false,oci-mediatypes=true,rewrite-timestamp=true,' +
+        'annotation[linux/amd64].org.opencontainers.image.base.digest=sha256:aa,' +
+        'annotation[linux/arm64].org.opencontainers.image.base.digest=sha256:bb,' +
+        '"annotation-index.dev.gantry.base.stages=[{""stage"":""build"",""name"":""x""}]"',
+    );
+    expect(
+      outputCsv(out, ['linux/amd64'], {
+        manifests: { 'linux/amd64': annotations.manifests['linux/amd64'] },
+        index: annotations.index,
+      }),
+    ).toBe(
+      'type=oci,dest=/t/l,tar=false,oci-mediatypes=true,rewrite-timestamp=true,' +
+        'annotation.org.opencontainers.image.base.digest=sha256:aa',
     );
   });
 

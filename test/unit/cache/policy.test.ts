@@ -1,4 +1,4 @@
-import { decideSave } from '../../../src/cache/policy.js';
+import { MIN_NEW_BYTES, worthSaving, decideSave } from '../../../src/cache/policy.js';
 
 const main = { eventName: 'push', ref: 'refs/heads/main', defaultBranch: 'main' };
 
@@ -34,5 +34,22 @@ describe('decideSave', () => {
     ['never', main, true, false, 'save: never'],
   ] as const)('%s on %j (new: %s) → %s', (policy, ctx, isNew, save, reason) => {
     expect(decideSave(policy, ctx, isNew)).toEqual({ save, reason });
+  });
+});
+
+describe('worthSaving', () => {
+  it('after an exact restore, saves only real new work; otherwise anything new', () => {
+    const cache = 75 * 2 ** 20;
+    // a rebuild of one commit: Go's few hundred bytes of bookkeeping
+    expect(worthSaving('exact', 284, cache)).toBe(false);
+    expect(worthSaving('exact', 0, cache)).toBe(false);
+    expect(worthSaving('exact', MIN_NEW_BYTES, cache)).toBe(true);
+    // a small cache: a twentieth of it is new work
+    expect(worthSaving('exact', 60_000, 1_000_000)).toBe(true);
+    expect(worthSaving('exact', 40_000, 1_000_000)).toBe(false);
+    // restored under another key, or nothing restored: what was added is the point
+    expect(worthSaving('partial', 284, cache)).toBe(true);
+    expect(worthSaving('none', 1, 1)).toBe(true);
+    expect(worthSaving('none', 0, 0)).toBe(false);
   });
 });

@@ -7,6 +7,17 @@ import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { csvFields, layoutIndex, pushBlobs, putManifest, record } from './registry-push.mjs';
 
 const argv = process.argv.slice(2);
+if (argv[0] === 'debug' && argv[1] === 'workers') {
+  // as buildctl answers: the workers, or the dial error of a daemon that is not there
+  if (process.env.STANDIN_DEAD) {
+    console.error(
+      'error: failed to list workers: Unavailable: connection error: desc = "transport: Error while dialing: dial unix /run/buildkit/buildkitd.sock: connect: no such file or directory"',
+    );
+    process.exit(1);
+  }
+  console.log('ID\t\t\t\tPLATFORMS\nstandin\t\tlinux/amd64,linux/arm64');
+  process.exit(0);
+}
 const values = (flag) => argv.flatMap((a, i) => (a === flag ? [argv[i + 1]] : []));
 const secrets = values('--secret').map((s) => {
   const f = csvFields(s);

@@ -1,0 +1,263 @@
+/**
+ * build-push with builder: buildkit on the real BuildKit v0.24.0 (buildctl + buildkitd, runc, no
+ * Docker), installed by setup-buildkit from a loopback mirror laid out like GitHub's release
+ * downloads. The archive is a real part named by its path (GANTRY_BUILDKIT_ARCHIVE, else
+ * shared/tools/ beside the repository, which a clone does not have): without it these tests are
+ * skipped, and say so. The stand-in tests (build-push-builders) keep checking the argv.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sha256Digest } from '../../src/oci/digest.js';
+import { buildIndex } from '../../src/oci/index.js';
+import type { ImageIndex, ImageManifest } from '../../src/oci/manifest.js';
+import { formatPlatform } from '../../src/oci/platform.js';
+import { RegistryClient } from '../../src/oci/registry/client.js';
+import { publish } from '../../src/publish/publish.js';
+import { RegistryTarget } from '../../src/publish/target.js';
+import { REPO_ROOT } from '../harness/paths.js';
+import { Job } from '../harness/runner.js';
+import { startServer, type TestServer } from './support/http.js';
+import { makeImage } from './support/image.js';
+import { startRegistry, type RunningRegistry } from './support/registry.js';
+import { requireProgram, requireRoot } from './support/require.js';
+import { skopeoInspectRaw } from './support/skopeo.js';
+import { commitAll } from './support/workspace.js';
+import { execFileSync } from 'node:child_process';
+
+const VERSION = 'v0.24.0';
+const ASSET = `buildkit-${VERSION}.linux-amd64.tar.gz`;
+const ARCHIVE =
+  process.env.GANTRY_BUILDKIT_ARCHIVE ?? resolve(REPO_ROOT, '..', 'shared/tools', ASSET);
+const why =
+  process.arch !== 'x64'
+    ? `the BuildKit archive is for linux-amd64, this is ${process.arch}`
+    : !existsSync(ARCHIVE)
+      ? `no BuildKit release archive at ${ARCHIVE} (set GANTRY_BUILDKIT_ARCHIVE to ${ASSET})`
+      : '';
+if (why) console.log(`SKIPPED: build-push on the real BuildKit: ${why}`);
+const describeReal = why ? describe.skip : describe;
+
+const ANNOTATION = 'org.opencontainers.image.title';
+
+let registry: RunningRegistry;
+let server: TestServer;
+let work: string;
+let checksum: string;
+const baseDigests: Record<string, Record<string, string>> = {};
+
+/** A two-platform base (files only: the Dockerfile COPYs, so nothing runs under emulation). */
+async function pushBase(repository: string, marker: string): Promise<void> {
+  const client = new RegistryClient(registry.host);
+  const images = ['amd64', 'arm64'].map((arch) => {
+    const dir = join(work, `${repository.replace(/\//g, '-')}-${arch}`);
+    mkdirSync(dir, { recursive: true });
+    return makeImage(dir, { os: 'linux', architecture: arch }, [
+      { [`${marker}-release`]: `${marker} for ${arch}\n` },
+    ]);
+  });
+  await publish(
+    new RegistryTarget(client, repository),
+    images,
+    buildIndex(images.map((i) => i.descriptor)).blob,
+    ['1'],
+  );
+  baseDigests[repository] = Object.fromEntries(
+    images.map((i) => [formatPlatform(i.descriptor.platform!), i.descriptor.digest]),
+  );
+  client.close();
+}
+
+function serviceWorkspace(dockerfile: string): string {
+  const dir = mkdtempSync(join(work, 'ws-'));
+  writeFileSync(join(dir, 'hello.txt'), 'hello from gantry\n');
+  writeFileSync(join(dir, 'Dockerfile'), dockerfile);
+  execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+  commitAll(dir, 'service', '2024-05-01T12:00:00Z');
+  return dir;
+}
+
+const DOCKERFILE = (host: string) => `ARG REGISTRY=${host}
+FROM \${REGISTRY}/base/builder:1 AS build
+COPY hello.txt /out/hello.txt
+
+FROM \${REGISTRY}/base/runtime:1
+COPY --from=build /out /srv
+`;
+
+/** A job with BuildKit installed from the mirror and its daemon started (stopped by post). */
+async function buildkitJob(workspace: string): Promise<Job> {
+  const job = await Job.create({ workspace });
+  const setup = await job.uses('actions/setup-buildkit', {
+    with: {
+      version: VERSION,
+      mirror: server.url,
+      checksum,
+      'insecure-registries': registry.host,
+    },
+  });
+  if (setup.exitCode !== 0) throw new Error(`setup-buildkit failed:\n${setup.log}`);
+  return job;
+}
+
+async function inspect(ref: string): Promise<{ raw: Buffer; json: ImageIndex & ImageManifest }> {
+  const raw = await skopeoInspectRaw(ref);
+  return { raw, json: JSON.parse(raw.toString()) as ImageIndex & ImageManifest };
+}
+
+beforeAll(async () => {
+  if (why) return;
+  requireRoot('buildkitd runs containers with runc as root');
+  requireProgram('runc', 'runc');
+  work = mkdtempSync(join(tmpdir(), 'buildkit-real-'));
+  const archive = readFileSync(ARCHIVE);
+  checksum = createHash('sha256').update(archive).digest('hex');
+  server = await startServer();
+  server.routes.set(`/moby/buildkit/releases/download/${VERSION}/${ASSET}`, { body: archive });
+  registry = await startRegistry();
+  await pushBase('base/builder', 'builder');
+  await pushBase('base/runtime', 'runtime');
+}, 120_000);
+
+afterAll(async () => {
+  await registry?.stop();
+  server?.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describeReal('build-push on the real BuildKit', () => {
+  it('pushes a two-platform index with the annotations input and every stage base; a clean rebuild of the commit gives the same digest', async () => {
+    const ws = serviceWorkspace(DOCKERFILE(registry.host));
+    const digests: string[] = [];
+    for (const round of [1, 2]) {
+      // each round a fresh job: a new buildkitd with an empty state, a clean build
+      const job = await buildkitJob(ws);
+      try {
+        const run = await job.uses('actions/build-push', {
+          with: {
+            builder: 'buildkit',
+            platforms: 'linux/amd64,linux/arm64',
+            images: `${registry.host}/app`,
+            tags: `round${round}`,
+            annotations: `${ANNOTATION}=gantry on BuildKit`,
+          },
+        });
+        expect(run.errors).toEqual([]);
+        digests.push(run.outputs.digest!);
+        const { raw, json: index } = await inspect(`${registry.host}/app:round${round}`);
+        expect(sha256Digest(raw)).toBe(run.outputs.digest);
+        expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+        expect(index.annotations?.[ANNOTATION]).toBe('gantry on BuildKit');
+        expect(index.annotations?.['org.opencontainers.image.base.name']).toBe(
+          `${registry.host}/base/runtime:1`,
+        );
+        const stages = JSON.parse(index.annotations!['dev.gantry.base.stages']!) as {
+          stage: string;
+          name: string;
+        }[];
+        expect(stages.map((s) => [s.stage, s.name])).toEqual([
+          ['build', `${registry.host}/base/builder:1`],
+          ['1', `${registry.host}/base/runtime:1`],
+        ]);
+        const platformDigests = JSON.parse(run.outputs['platform-digests']!) as Record<
+          string,
+          string
+        >;
+        expect(Object.keys(platformDigests)).toEqual(['linux/amd64', 'linux/arm64']);
+        for (const [platform, digest] of Object.entries(platformDigests)) {
+          const { json: manifest } = await inspect(`${registry.host}/app@${digest}`);
+          // each platform's image names the base it was built on, for that platform
+          expect(manifest.annotations?.['org.opencontainers.image.base.digest']).toBe(
+            baseDigests['base/runtime']![platform],
+          );
+          const perStage = JSON.parse(manifest.annotations!['dev.gantry.base.stages']!) as {
+            digest: string;
+          }[];
+          expect(perStage.map((s) => s.digest)).toEqual([
+            baseDigests['base/builder']![platform],
+            baseDigests['base/runtime']![platform],
+          ]);
+        }
+      } finally {
+        await job.runPosts();
+        await job.cleanup();
+      }
+    }
+    expect(digests[1]).toBe(digests[0]);
+  }, 240_000);
+
+  it('writes an OCI layout whose ref names are the tags output; one platform is still an index', async () => {
+    const ws = serviceWorkspace(DOCKERFILE(registry.host));
+    const job = await buildkitJob(ws);
+    try {
+      const layout = join(job.runnerTemp, 'layout');
+      const run = await job.uses('actions/build-push', {
+        with: {
+          builder: 'buildkit',
+          platforms: 'linux/arm64',
+          tags: 'v1\nlatest',
+          'oci-layout': layout,
+          push: 'false',
+        },
+      });
+      expect(run.errors).toEqual([]);
+      const index = JSON.parse(readFileSync(join(layout, 'index.json'), 'utf8')) as ImageIndex;
+      expect(
+        index.manifests.map((m) => m.annotations?.['org.opencontainers.image.ref.name']),
+      ).toEqual(run.outputs.tags!.split('\n'));
+      expect(new Set(index.manifests.map((m) => m.digest))).toEqual(new Set([run.outputs.digest]));
+      const top = JSON.parse(
+        readFileSync(join(layout, 'blobs', 'sha256', run.outputs.digest!.slice(7)), 'utf8'),
+      ) as ImageIndex;
+      expect(top.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+      expect(top.manifests.map((m) => formatPlatform(m.platform!))).toEqual(['linux/arm64']);
+      expect(Object.values(JSON.parse(run.outputs['platform-digests']!) as object)).toEqual([
+        top.manifests[0]!.digest,
+      ]);
+      // skopeo reads it by each ref name
+      for (const tag of ['v1', 'latest'])
+        execFileSync('skopeo', ['inspect', '--raw', `oci:${layout}:${tag}`]);
+    } finally {
+      await job.runPosts();
+      await job.cleanup();
+    }
+  }, 180_000);
+
+  it('a Dockerfile typo and a dead daemon each give one line that starts with the cause', async () => {
+    const ws = serviceWorkspace(
+      DOCKERFILE(registry.host).replace('COPY hello.txt', 'COPPY hello.txt'),
+    );
+    const job = await buildkitJob(ws);
+    try {
+      const typo = await job.uses('actions/build-push', {
+        with: { builder: 'buildkit', platforms: 'linux/amd64', images: `${registry.host}/typo` },
+      });
+      expect(typo.exitCode).toBe(1);
+      expect(typo.errors).toHaveLength(1);
+      expect(typo.errors[0]).toMatch(
+        /^buildctl build failed \(exit 1\): failed to solve: dockerfile parse error on line 3: unknown instruction: COPPY/,
+      );
+      expect(typo.log).not.toMatch(/^\s+at /m);
+      const dead = await job.uses('actions/build-push', {
+        with: { builder: 'buildkit', platforms: 'linux/amd64', images: `${registry.host}/dead` },
+        env: { BUILDKIT_HOST: `unix://${join(job.runnerTemp, 'no-such.sock')}` },
+        // the typo failed the job: this step runs as an `if: always()` step would
+        if: 'always()',
+      });
+      expect(dead.errors).toEqual([
+        expect.stringMatching(
+          /^BuildKit does not answer at unix:\/\/.*no-such\.sock \(failed to list workers: .*no such file or directory"?\); start it with setup-buildkit/,
+        ),
+      ]);
+      // nothing was pushed for either
+      const client = new RegistryClient(registry.host);
+      expect(await client.listTags('typo').catch(() => [])).toEqual([]);
+      expect(await client.listTags('dead').catch(() => [])).toEqual([]);
+      client.close();
+    } finally {
+      await job.runPosts();
+      await job.cleanup();
+    }
+  }, 180_000);
+});

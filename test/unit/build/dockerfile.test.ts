@@ -1,0 +1,59 @@
+import {
+  finalStage,
+  parseStages,
+  rootImage,
+  substitute,
+} from '../../../src/build/buildkit/dockerfile.js';
+
+const MULTI = `# syntax=docker/dockerfile:1
+ARG GO_VERSION=1.23
+ARG REGISTRY
+FROM --platform=$BUILDPLATFORM golang:\${GO_VERSION}-bookworm AS Build
+WORKDIR /src
+RUN go build -o /out/app .
+
+FROM build AS test
+RUN go test ./...
+
+FROM \${REGISTRY:-gcr.io}/distroless/static:nonroot \\
+  AS final
+COPY --from=build /out/app /app
+
+from scratch as empty
+FROM final
+`;
+
+describe('parseStages', () => {
+  it('reads every stage, its name and its base, with global ARGs and build args', () => {
+    expect(parseStages(MULTI)).toEqual([
+      { index: 0, name: 'build', base: 'golang:1.23-bookworm', kind: 'image' },
+      { index: 1, name: 'test', base: 'build', kind: 'stage' },
+      { index: 2, name: 'final', base: 'gcr.io/distroless/static:nonroot', kind: 'image' },
+      { index: 3, name: 'empty', base: 'scratch', kind: 'scratch' },
+      { index: 4, base: 'final', kind: 'stage' },
+    ]);
+    const args = { GO_VERSION: '1.24', REGISTRY: 'registry.local:5000' };
+    expect(parseStages(MULTI, args).map((s) => s.base)).toEqual([
+      'golang:1.24-bookworm',
+      'build',
+      'registry.local:5000/distroless/static:nonroot',
+      'scratch',
+      'final',
+    ]);
+  });
+
+  it('finds the built stage and the image it stands on', () => {
+    const stages = parseStages(MULTI);
+    expect(rootImage(stages, finalStage(stages))).toBe('gcr.io/distroless/static:nonroot');
+    expect(rootImage(stages, finalStage(stages, 'TEST'))).toBe('golang:1.23-bookworm');
+    expect(rootImage(stages, finalStage(stages, 'empty'))).toBeUndefined();
+    expect(finalStage(stages, 'nope')).toBeUndefined();
+  });
+
+  it('substitutes as the frontend does', () => {
+    const vars = { A: 'x', E: '' };
+    expect(substitute('$A/${A}/${B:-d}/${A:-d}/${A:+alt}/${B:+alt}/${E:-empty}', vars)).toBe(
+      'x/x/d/x/alt//empty',
+    );
+  });
+});
