@@ -14,10 +14,11 @@ export interface ExportedDescriptor {
 export function parseBuildctlDescriptor(text: string): ExportedDescriptor {
   const digest = parseBuildctlMetadata(text);
   const d = (JSON.parse(text) as Record<string, unknown>)['containerimage.descriptor'] as
-    | ExportedDescriptor
-    | undefined;
+    ExportedDescriptor | undefined;
   if (!d || d.digest !== digest || typeof d.size !== 'number' || typeof d.mediaType !== 'string')
-    throw new UserError(`buildctl's metadata has no descriptor of ${digest}: ${text.slice(0, 200)}`);
+    throw new UserError(
+      `buildctl's metadata has no descriptor of ${digest}: ${text.slice(0, 200)}`,
+    );
   return d;
 }
 
