@@ -5,9 +5,9 @@
  * (its HTTP client and undici) cost every action ~0.1 s to load before doing anything.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { EOL } from 'node:os';
-import { delimiter } from 'node:path';
+import { delimiter, dirname } from 'node:path';
 
 export interface AnnotationProperties {
   title?: string;
@@ -85,13 +85,33 @@ export function addPath(dir: string): void {
   process.env.PATH = `${dir}${delimiter}${process.env.PATH ?? ''}`;
 }
 
+/**
+ * Where a bundle run as a step of a composite action (`node dist/<action>/index.js`) keeps its
+ * state: the runner gives state only to a JavaScript action's own post, so the composite runs
+ * the post itself as a later step with the same file.
+ */
+export const STATE_FILE_ENV = 'GANTRY_STATE_FILE';
+
+function stateFile(): Record<string, string> {
+  const file = process.env[STATE_FILE_ENV];
+  if (!file || !existsSync(file)) return {};
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
 export function saveState(name: string, value: unknown): void {
   if (!appendFileCommand('STATE', keyValue(name, value)))
     issueCommand('save-state', { name }, toCommandValue(value));
+  const file = process.env[STATE_FILE_ENV];
+  if (file) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify({ ...stateFile(), [name]: toCommandValue(value) }), {
+      mode: 0o600,
+    });
+  }
 }
 
 export function getState(name: string): string {
-  return process.env[`STATE_${name}`] ?? '';
+  return process.env[`STATE_${name}`] ?? stateFile()[name] ?? '';
 }
 
 /** Masks a value in every later line of the log. */

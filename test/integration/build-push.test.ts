@@ -283,6 +283,9 @@ describe('build-push with the go builder', () => {
       expect(run.errors).toEqual([]);
       const dir = run.outputs['oci-layout']!;
       expect(dir).toBe(layout);
+      // the image output is what the next step takes as it is: skopeo (and scan, and trivy)
+      expect(run.outputs.image).toBe(`oci:${layout}:main`);
+      execFileSync('skopeo', ['inspect', '--raw', run.outputs.image!]);
       const raw = execFileSync('skopeo', ['inspect', '--raw', `oci:${dir}:main`]);
       const index = JSON.parse(raw.toString()) as ImageIndex;
       expect(index.manifests).toHaveLength(2);

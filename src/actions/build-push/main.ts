@@ -134,7 +134,7 @@ export async function main(): Promise<void> {
       ...o,
       image: first
         ? formatReference({ ...first, digest: o.digest })
-        : `oci:${layoutDir}@${o.digest}`,
+        : `oci:${layoutDir}:${tags.find((t) => !t.includes('/')) ?? 'latest'}`,
       annotations: inputs.annotations,
       version: meta.version,
       layoutDir,

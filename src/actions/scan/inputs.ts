@@ -1,3 +1,4 @@
+import * as core from '../../runtime/core.js';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import * as glob from '@actions/glob';
@@ -58,6 +59,16 @@ const DOCKERFILE_ACCEPTED =
 export const IMAGE_ACCEPTED =
   'an image reference (registry/repository:tag or @digest) or oci:<OCI layout directory in the workspace or RUNNER_TEMP>';
 
+/** `oci:<dir>`, `oci:<dir>:<tag>` or `oci:<dir>@<digest>` (as skopeo writes them): the directory. */
+export function layoutDirOf(value: string): string {
+  const rest = value.slice('oci:'.length);
+  const at = rest.indexOf('@sha256:');
+  if (at >= 0) return rest.slice(0, at);
+  const slash = rest.lastIndexOf('/');
+  const colon = rest.indexOf(':', slash + 1);
+  return colon > 0 ? rest.slice(0, colon) : rest;
+}
+
 /** `image`: checked before any tool is installed; an OCI layout's directory resolved. */
 function readImage(): { image: string; imageLayout: string } {
   const image = readString(INPUT.image);
@@ -65,7 +76,7 @@ function readImage(): { image: string; imageLayout: string } {
     if (image) referenceInput(INPUT.image, image, IMAGE_ACCEPTED);
     return { image, imageLayout: '' };
   }
-  const dir = resolveInside(INPUT.image, image.slice(4), {
+  const dir = resolveInside(INPUT.image, layoutDirOf(image), {
     scope: 'workspace-or-temp',
     kind: 'dir',
     accepted: IMAGE_ACCEPTED,
@@ -106,8 +117,15 @@ async function expandDockerfiles(workspace: string): Promise<string[]> {
         accepted: DOCKERFILE_ACCEPTED,
       }),
     );
-    if (!matched.length)
+    if (!matched.length) {
+      // a glob (the default **/Dockerfile) may find none — a go-builder repository has none;
+      // a path that names a file must find it
+      if (wild >= 0) {
+        core.warning(`${INPUT.dockerfile}: ${pattern} matches no file; no Dockerfile to lint`);
+        continue;
+      }
       throw new ValidationError(INPUT.dockerfile, pattern, DOCKERFILE_ACCEPTED, 'matches no file');
+    }
     for (const m of matched) {
       const rel = m.startsWith(workspace + '/') ? m.slice(workspace.length + 1) : m;
       if (!files.includes(rel)) files.push(rel);

@@ -58,6 +58,23 @@ describe('the runner protocol', () => {
     expect(core.getState('other')).toBe('');
   });
 
+  it('keeps state in GANTRY_STATE_FILE too, for a post a composite action runs itself', () => {
+    process.env.GANTRY_STATE_FILE = join(dir, 'state', 'go-cache.json');
+    core.saveState('gantry-is-post', 'true');
+    core.saveState('go-cache', { key: 'k' });
+    expect(parseKeyValueFile(read('STATE'))).toEqual({
+      'gantry-is-post': 'true',
+      'go-cache': '{"key":"k"}',
+    });
+    // the post step: no STATE_* from the runner, the same file
+    expect(core.getState('gantry-is-post')).toBe('true');
+    expect(JSON.parse(core.getState('go-cache'))).toEqual({ key: 'k' });
+    process.env['STATE_go-cache'] = 'from the runner';
+    expect(core.getState('go-cache')).toBe('from the runner');
+    delete process.env.GANTRY_STATE_FILE;
+    expect(core.getState('gantry-is-post')).toBe('');
+  });
+
   it('adds to PATH for later steps and this one', () => {
     process.env.PATH = '/usr/bin';
     core.addPath('/opt/tool/bin');
