@@ -40,7 +40,8 @@ function permissions(text) {
 function section({ path, uses }) {
   const text = readFileSync(join(root, path), 'utf8');
   const action = parse(text);
-  const kind = action.runs?.using === 'composite' ? 'composite' : `JavaScript, ${action.runs?.using}`;
+  const kind =
+    action.runs?.using === 'composite' ? 'composite' : `JavaScript, ${action.runs?.using}`;
   const out = [
     `### \`${uses ? uses.slice('/actions/'.length) : 'gantry'}\` (${kind})`,
     '',
@@ -55,7 +56,8 @@ function section({ path, uses }) {
   if (inputs.length) {
     out.push('| input | default | description |', '| --- | --- | --- |');
     for (const [name, spec] of inputs) {
-      const def = spec.default === undefined || spec.default === '' ? '' : `\`${cell(spec.default)}\``;
+      const def =
+        spec.default === undefined || spec.default === '' ? '' : `\`${cell(spec.default)}\``;
       const required = spec.required === true ? ' (required)' : '';
       out.push(`| \`${name}\`${required} | ${def} | ${cell(spec.description)} |`);
     }
