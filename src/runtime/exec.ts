@@ -63,13 +63,19 @@ export function tailLines(text: string, n = TAIL_LINES): string {
   return lines.slice(-n).join('\n');
 }
 
+/** An argument as a POSIX shell reads it back: echoed commands can be pasted into a terminal. */
+export function shellQuote(arg: string): string {
+  if (arg !== '' && /^[\w@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
 /** Runs a program with argv as an array (no shell), collecting output. */
 export const execFile: Exec = (file, args, opts = {}) =>
   new Promise((resolve, reject) => {
     const hide = (s: string) =>
       (opts.redact ?? []).filter(Boolean).reduce((t, secret) => t.split(secret).join('***'), s);
     const argv = [file, ...args].map(hide);
-    if (!opts.silent) core.info(`[command]${argv.join(' ')}`);
+    if (!opts.silent) core.info(`[command]${argv.map(shellQuote).join(' ')}`);
     const child = spawn(file, [...args], {
       cwd: opts.cwd,
       env: opts.env ?? process.env,

@@ -45,14 +45,22 @@ export class Timeline {
     attrs: Attrs = {},
   ): Promise<T> {
     const start = this.now();
+    // progress as it happens: a cold build takes minutes, and the log should say where it is
+    core.info(`▶ ${this.action}: ${phase}`);
+    let outcome = 'done';
     try {
       return await fn(attrs);
     } catch (err) {
       attrs.failed = true;
       attrs.error = errorMessage(err).split('\n')[0] ?? '';
+      outcome = 'failed';
       throw err;
     } finally {
-      this.record({ action: this.action, phase, start, end: this.now(), attrs });
+      const end = this.now();
+      core.info(
+        `${outcome === 'done' ? '✓' : '✗'} ${this.action}: ${phase} ${outcome} in ${seconds(end - start)}`,
+      );
+      this.record({ action: this.action, phase, start, end, attrs });
     }
   }
 
@@ -64,6 +72,10 @@ export class Timeline {
       core.warning(`Could not record phase ${entry.action}/${entry.phase}: ${errorMessage(err)}`);
     }
   }
+}
+
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms / 1000)} s`;
 }
 
 function isPhase(v: unknown): v is Phase {

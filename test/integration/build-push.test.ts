@@ -400,6 +400,10 @@ describe('a matrix: each runner pushes its platform by digest, merge tags the in
         });
         expect(run.errors).toEqual([]);
         expect(run.outputs.tags).toBe('');
+        // what merge is to tag, as metadata-action's output says it
+        expect((JSON.parse(run.outputs.metadata!) as { tags: string[] }).tags).toContain(
+          `${registry.host}/matrix:main`,
+        );
         expect(run.outputs.image).toBe(`${registry.host}/matrix@${run.outputs.digest}`);
         images.push(run.outputs.image!);
       } finally {

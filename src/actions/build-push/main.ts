@@ -9,7 +9,7 @@ import { deriveMetadata } from '../../github/metadata.js';
 import type { Digest } from '../../oci/digest.js';
 import { OciLayout } from '../../oci/layout.js';
 import { formatPlatform } from '../../oci/platform.js';
-import { formatReference } from '../../oci/reference.js';
+import { formatReference, referenceName } from '../../oci/reference.js';
 import { RegistryPool } from '../../publish/clients.js';
 import { publish } from '../../publish/publish.js';
 import { LayoutTarget, RegistryTarget } from '../../publish/target.js';
@@ -57,6 +57,8 @@ function setBuildOutputs(o: {
   annotations: Record<string, string>;
   version: string;
   layoutDir: string;
+  /** The tags the image is meant to have (with push-by-digest: what merge will tag). */
+  intendedTags: string[];
 }): void {
   core.setOutput(OUTPUT.digest, o.digest);
   core.setOutput(OUTPUT.image, o.image);
@@ -65,7 +67,7 @@ function setBuildOutputs(o: {
   core.setOutput(
     OUTPUT.metadata,
     JSON.stringify({
-      tags: o.tags,
+      tags: o.intendedTags,
       labels: o.labels,
       annotations: Object.entries(o.annotations).map(([k, v]) => `index:${k}=${v}`),
       version: o.version,
@@ -89,6 +91,7 @@ export async function main(): Promise<void> {
   });
   const tags = inputs.tags.length ? inputs.tags : meta.tags;
   const targets = targetsOf(inputs.images, inputs.images.length ? tags : inputs.tags);
+  const intended: string[] = [];
   if (inputs.pushByDigest) {
     if (targets.size === 0 || inputs.push === false)
       throw new ValidationError(
@@ -104,8 +107,12 @@ export async function main(): Promise<void> {
         'false with builder: pack',
         'pack publishes each platform under a tag',
       );
-    // pushed by digest, tagged by the merge step once every runner's platform is there
-    for (const t of targets.values()) t.tags = [];
+    // pushed by digest, tagged by the merge step once every runner's platform is there: the
+    // metadata output still says which tags the image is meant to have, for that step
+    for (const t of targets.values()) {
+      intended.push(...t.tags.map((tag) => `${referenceName(t.ref)}:${tag}`));
+      t.tags = [];
+    }
   }
   const push = inputs.push ?? targets.size > 0;
   if (push && targets.size === 0)
@@ -137,6 +144,7 @@ export async function main(): Promise<void> {
         : `oci:${layoutDir}:${tags.find((t) => !t.includes('/')) ?? 'latest'}`,
       annotations: inputs.annotations,
       version: meta.version,
+      intendedTags: intended.length ? intended : o.tags,
       layoutDir,
     });
   try {

@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { UserError } from '../../../src/runtime/errors.js';
 import {
   ExecError,
   execFile,
   ProgramNotFoundError,
   sayingWhenMissing,
+  shellQuote,
   tailLines,
 } from '../../../src/runtime/exec.js';
 
@@ -92,6 +94,14 @@ describe('exec seam', () => {
       silent: true,
     }).catch((e: unknown) => e)) as ExecError;
     expect(failed.exitCode).toBe(3);
+  });
+
+  it('echoes commands quoted as a shell reads them back', () => {
+    expect(
+      ['buildctl', '--opt', 'build-arg:LDFLAGS=-s -w', "it's", '', 'a,b=c/d'].map(shellQuote),
+    ).toEqual(['buildctl', '--opt', "'build-arg:LDFLAGS=-s -w'", `'it'\\''s'`, "''", 'a,b=c/d']);
+    const echoed = ['printf', '%s|', "a 'b' c", '$HOME'].map(shellQuote).join(' ');
+    expect(execFileSync('sh', ['-c', echoed], { encoding: 'utf8' })).toBe("a 'b' c|$HOME|");
   });
 
   it('returns a failure when asked to', async () => {

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +28,28 @@ describe('timeline recorder', () => {
         end: 2000,
         attrs: { arches: ['aarch64'] },
       },
+    ]);
+  });
+
+  it('says in the log when each phase starts and how it ended', async () => {
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk).trimEnd());
+      return true;
+    });
+    try {
+      let t = 0;
+      const tl = new Timeline('build-push', { file: join(dir, 't.jsonl'), now: () => (t += 1500) });
+      await tl.phase('build linux/arm64', () => undefined);
+      await tl.phase('push', () => Promise.reject(new Error('no'))).catch(() => undefined);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toEqual([
+      '▶ build-push: build linux/arm64',
+      '✓ build-push: build linux/arm64 done in 1.50 s',
+      '▶ build-push: push',
+      '✗ build-push: push failed in 1.50 s',
     ]);
   });
 
