@@ -386,6 +386,41 @@ describe('build-push image contents', () => {
   });
 });
 
+describe('tags rules as docker/metadata-action takes them', () => {
+  it('a v1.2.3 tag push with semver rules pushes 1.2.3, 1.2 and latest; the first is the version', async () => {
+    const job = await Job.create({
+      workspace,
+      event: { name: 'push', payload: { ref: 'refs/tags/v1.2.3', after: 'c'.repeat(40) } },
+    });
+    try {
+      const run = await buildPush(job, {
+        platforms: 'linux/amd64',
+        images: `${registry.host}/rules`,
+        base: `${registry.host}/base/static:1`,
+        tags: 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}.{{minor}}\ntype=sha',
+        flavor: 'latest=auto',
+      });
+      expect(run.errors).toEqual([]);
+      expect(run.outputs.tags!.split('\n')).toEqual(
+        ['1.2.3', '1.2', 'sha-ccccccc', 'latest'].map((t) => `${registry.host}/rules:${t}`),
+      );
+      const metadata = JSON.parse(run.outputs.metadata!) as {
+        version: string;
+        labels: Record<string, string>;
+      };
+      expect(metadata.version).toBe('1.2.3');
+      expect(metadata.labels['org.opencontainers.image.version']).toBe('1.2.3');
+      const client = new RegistryClient(registry.host);
+      expect((await client.listTags('rules')).sort()).toEqual(
+        ['1.2', '1.2.3', 'latest', 'sha-ccccccc'].sort(),
+      );
+      client.close();
+    } finally {
+      await job.cleanup();
+    }
+  });
+});
+
 describe('a matrix: each runner pushes its platform by digest, merge tags the index', () => {
   it('two one-platform runs with push-by-digest tag nothing; merge makes one tagged index of both', async () => {
     const images: string[] = [];

@@ -18,6 +18,13 @@ import {
 } from '../../runtime/inputs.js';
 import type { Credentials } from '../../oci/registry/auth.js';
 import { parseAnnotations, readCredentials, referenceInput } from '../../publish/inputs.js';
+import {
+  isRule,
+  parseFlavor,
+  parseTagRule,
+  type Flavor,
+  type TagRule,
+} from '../../github/tagrules.js';
 
 /** Input and output names, as in actions/build-push/action.yml. */
 export const INPUT = {
@@ -26,6 +33,7 @@ export const INPUT = {
   platforms: 'platforms',
   images: 'images',
   tags: 'tags',
+  flavor: 'flavor',
   labels: 'labels',
   annotations: 'annotations',
   push: 'push',
@@ -71,6 +79,9 @@ export interface BuildPushInputs {
   images: Reference[];
   /** Bare tags (applied to every image) and full references, as given; empty = from git. */
   tags: string[];
+  /** metadata-action rules (type=…), plain bare tags among them as type=raw; evaluated in main. */
+  tagRules: TagRule[];
+  flavor: Flavor;
   labels: Record<string, string>;
   annotations: Record<string, string>;
   push: boolean | undefined;
@@ -211,7 +222,15 @@ export function readInputs(): BuildPushInputs {
       );
     return ref;
   });
-  const tags = readList(INPUT.tags);
+  const lines = readList(INPUT.tags, { newlineOnly: true });
+  const ruled = lines.some(isRule);
+  // with rules, a plain bare tag is type=raw (ordered by priority); full references stay as given
+  const tagRules = ruled
+    ? lines
+        .filter((l) => !l.includes('/') || isRule(l))
+        .map((l) => parseTagRule(INPUT.tags, isRule(l) ? l : `type=raw,value=${l}`))
+    : [];
+  const tags = ruled ? lines.filter((l) => !isRule(l) && l.includes('/')) : readList(INPUT.tags);
   for (const t of tags) {
     if (t.includes('/') || t.includes('@')) {
       const ref = referenceInput(INPUT.tags, t, TAG_ACCEPTED);
@@ -228,7 +247,7 @@ export function readInputs(): BuildPushInputs {
   }
   // bare tags name the image in a registry (with images) or in an OCI layout (without a push)
   if (
-    tags.some((t) => !t.includes('/')) &&
+    (tagRules.length || tags.some((t) => !t.includes('/'))) &&
     images.length === 0 &&
     readString(INPUT.push) === 'true'
   ) {
@@ -243,6 +262,8 @@ export function readInputs(): BuildPushInputs {
   const pushRaw = readString(INPUT.push);
   return {
     builder: readEnum(INPUT.builder, BUILDERS, 'auto'),
+    tagRules,
+    flavor: parseFlavor(INPUT.flavor, readList(INPUT.flavor, { newlineOnly: true })),
     context,
     platforms,
     images,

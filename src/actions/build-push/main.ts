@@ -6,6 +6,7 @@ import { buildGo } from '../../build/go/builder.js';
 import { goMissing } from '../../build/go/compile.js';
 import { gitContextFromEnv } from '../../github/context.js';
 import { deriveMetadata } from '../../github/metadata.js';
+import { evaluateTagRules } from '../../github/tagrules.js';
 import type { Digest } from '../../oci/digest.js';
 import { OciLayout } from '../../oci/layout.js';
 import { formatPlatform } from '../../oci/platform.js';
@@ -87,9 +88,19 @@ export async function main(): Promise<void> {
   const meta = deriveMetadata(git, '');
   const labelsAt = (epoch: number) => ({
     ...deriveMetadata(git, new Date(epoch * 1000).toISOString()).labels,
+    'org.opencontainers.image.version': version,
     ...inputs.labels,
   });
-  const tags = inputs.tags.length ? inputs.tags : meta.tags;
+  // metadata-action rules when given, else plain tags, else gantry's conventions from git
+  const ruled = inputs.tagRules.length
+    ? evaluateTagRules(INPUT.tags, inputs.tagRules, inputs.flavor, git)
+    : undefined;
+  const tags = ruled
+    ? [...ruled.tags, ...inputs.tags]
+    : inputs.tags.length
+      ? inputs.tags
+      : meta.tags;
+  const version = ruled?.version || meta.version;
   const targets = targetsOf(inputs.images, inputs.images.length ? tags : inputs.tags);
   const intended: string[] = [];
   if (inputs.pushByDigest) {
@@ -143,7 +154,7 @@ export async function main(): Promise<void> {
         ? formatReference({ ...first, digest: o.digest })
         : `oci:${layoutDir}:${tags.find((t) => !t.includes('/')) ?? 'latest'}`,
       annotations: inputs.annotations,
-      version: meta.version,
+      version,
       intendedTags: intended.length ? intended : o.tags,
       layoutDir,
     });
@@ -216,7 +227,7 @@ export async function main(): Promise<void> {
       ldflags: inputs.ldflags,
       env: inputs.env,
       annotations: inputs.annotations,
-      version: meta.version,
+      version,
       revision: git.sha || 'unknown',
       user: inputs.user,
       ...(inputs.staticDir ? { staticDir: inputs.staticDir, staticPath: inputs.staticPath } : {}),
