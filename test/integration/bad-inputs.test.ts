@@ -18,6 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import { REPO_ROOT } from '../harness/paths.js';
 import { Job } from '../harness/runner.js';
 import { startRegistry, type RunningRegistry } from './support/registry.js';
 import { requireGo } from './support/require.js';
@@ -125,6 +126,11 @@ const setupQemu = (input: string, given: Record<string, string>): Row => [
   'setup-qemu',
   input,
   { qemu: 'release', mirror: 'http://127.0.0.1:9', ...given },
+];
+const rebuildCheck = (input: string, given: Record<string, string>): Row => [
+  'rebuild-check',
+  input,
+  { image: `${R}/app:main`, 'go-versions': 'none', ...given },
 ];
 const summary = (input: string, given: Record<string, string>): Row => [
   'summary',
@@ -270,6 +276,12 @@ const ROWS: Row[] = [
   setupQemu('qemu', { qemu: 'docker' }),
   setupQemu('reset', { reset: 'maybe' }),
   setupQemu('checksum', { checksum: 'xyz' }),
+  // rebuild-check
+  rebuildCheck('image', { image: '' }),
+  rebuildCheck('image', { image: 'Not/An Image' }),
+  rebuildCheck('base', { base: 'not a reference' }),
+  rebuildCheck('go-versions', { 'go-versions': 'ftp://mirror.invalid/go.json' }),
+  rebuildCheck('go-versions', { 'go-versions': 'http://go.dev/dl/?mode=json' }),
   // summary
   summary('comment', { comment: 'sometimes' }),
   summary('header', { header: 'a-->b' }),
@@ -285,7 +297,10 @@ const HARMLESS = new Set(['error', 'add-mask', 'debug']);
 describe('bad inputs: one error line naming the input, nothing pushed or written outside', () => {
   it('has at least 80 rows across every action', () => {
     expect(ROWS.length).toBeGreaterThanOrEqual(80);
-    expect(new Set(ROWS.map((r) => r[0])).size).toBe(8);
+    const actions = readdirSync(join(REPO_ROOT, 'actions')).filter((a) =>
+      existsSync(join(REPO_ROOT, 'actions', a, 'action.yml')),
+    );
+    expect(new Set(ROWS.map((r) => r[0]))).toEqual(new Set(actions));
   });
 
   it.each(ROWS.map((r, i) => [i + 1, ...r] as const))(

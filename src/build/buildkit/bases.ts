@@ -1,3 +1,4 @@
+import { STAGE_BASES_ANNOTATION } from '../annotations.js';
 import type { Digest } from '../../oci/digest.js';
 import { Annotation } from '../../oci/mediatypes.js';
 import { formatPlatform, type Platform } from '../../oci/platform.js';
@@ -5,9 +6,6 @@ import { formatReference, parseReference } from '../../oci/reference.js';
 import type { RegistryClient } from '../../oci/registry/client.js';
 import { resolveBase } from '../base.js';
 import { finalStage, rootImage, type Stage } from './dockerfile.js';
-
-/** Every stage's base, name and digests, one annotation per image (and one on the index). */
-export const STAGE_BASES_ANNOTATION = 'dev.gantry.base.stages';
 
 /** One Dockerfile stage's base image, resolved once before the build and pinned for it. */
 export interface StageBase {

@@ -21,7 +21,8 @@ import { binaryName, checkMainPackage, compileGo, goVersion, MAIN_ACCEPTED } fro
 import { ValidationError } from '../../runtime/errors.js';
 import { workspaceRoot } from '../../runtime/workspace.js';
 
-export const GO_VERSION_ANNOTATION = 'dev.gantry.go.version';
+export { GO_VERSION_ANNOTATION } from '../annotations.js';
+import { GO_VERSION_ANNOTATION } from '../annotations.js';
 
 /** What the image needs beyond the binaries: resolved while they compile. */
 export interface ImagePlan {

@@ -1,0 +1,159 @@
+import { resolveBase } from '../../build/base.js';
+import { isAttestation } from '../../oci/index.js';
+import type { ImageIndex, ImageManifest } from '../../oci/manifest.js';
+import { isIndexMediaType } from '../../oci/mediatypes.js';
+import { formatPlatform, parsePlatform } from '../../oci/platform.js';
+import { formatReference } from '../../oci/reference.js';
+import { RegistryError } from '../../oci/registry/errors.js';
+import { RegistryPool } from '../../publish/clients.js';
+import {
+  decide,
+  newerGoPatch,
+  readRecorded,
+  type Reason,
+  type Recorded,
+} from '../../rebuild/check.js';
+import * as core from '../../runtime/core.js';
+import { errorMessage } from '../../runtime/errors.js';
+import { Timeline } from '../../runtime/timeline.js';
+import { INPUT, OUTPUT, readInputs } from './inputs.js';
+
+/** What each platform's image records, read from the index (or the one manifest). */
+async function recordedOf(
+  pool: RegistryPool,
+  inputs: ReturnType<typeof readInputs>,
+): Promise<Recorded[] | undefined> {
+  const { image } = inputs;
+  const client = pool.client(image.registry);
+  let top;
+  try {
+    top = await client.getManifest(image.repository, image.digest ?? image.tag ?? 'latest');
+  } catch (err) {
+    if (err instanceof RegistryError && err.status === 404) return undefined;
+    throw err;
+  }
+  const manifests = isIndexMediaType(top.mediaType)
+    ? (JSON.parse(top.bytes.toString('utf8')) as ImageIndex).manifests.filter(
+        (m) => m.platform && m.platform.os !== 'unknown' && !isAttestation(m),
+      )
+    : [{ digest: top.digest, platform: undefined }];
+  const out: Recorded[] = [];
+  for (const m of manifests) {
+    const bytes =
+      m.digest === top.digest
+        ? top.bytes
+        : (await client.getManifest(image.repository, m.digest)).bytes;
+    const manifest = JSON.parse(bytes.toString('utf8')) as ImageManifest;
+    const platform = m.platform ? formatPlatform(m.platform) : 'linux/amd64';
+    out.push(readRecorded(platform, manifest.annotations, inputs.base || undefined));
+  }
+  return out;
+}
+
+/** Go's release list, newest first; trouble reading it is a warning, not a failure. */
+async function goReleases(url: string): Promise<{ version: string; stable?: boolean }[]> {
+  if (!url) return [];
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return (await res.json()) as { version: string; stable?: boolean }[];
+  } catch (err) {
+    core.warning(
+      `Could not read Go's release list at ${url} (${errorMessage(err)}); Go is not checked`,
+    );
+    return [];
+  }
+}
+
+export async function main(): Promise<void> {
+  const inputs = readInputs();
+  const timeline = new Timeline('rebuild-check');
+  const pool = new RegistryPool({
+    ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
+    loginRegistry: inputs.image.registry,
+    insecureRegistries: inputs.insecureRegistries,
+    onRetry: (m) => core.info(m),
+  });
+  const reasons: Reason[] = [];
+  let rebaseable = true;
+  try {
+    const recorded = await timeline.phase('read', () => recordedOf(pool, inputs));
+    if (!recorded) {
+      reasons.push({
+        platform: '*',
+        what: 'image',
+        from: 'none',
+        to: formatReference(inputs.image),
+      });
+      rebaseable = false;
+    } else {
+      await timeline.phase('bases', async (attrs) => {
+        // every base name once, for the platforms that use it
+        const wanted = new Map<string, { what: string; platform: string; digest: string }[]>();
+        for (const r of recorded) {
+          if (!r.base) rebaseable = false;
+          const uses = [
+            ...(r.base ? [{ what: 'base', ...r.base }] : []),
+            ...r.stages
+              .filter((s) => !(r.base && s.name === r.base.name && s.digest === r.base.digest))
+              .map((s) => ({ what: `stage ${s.stage}`, name: s.name, digest: s.digest })),
+          ];
+          for (const u of uses)
+            wanted.set(u.name, [
+              ...(wanted.get(u.name) ?? []),
+              { what: u.what, platform: r.platform, digest: u.digest },
+            ]);
+        }
+        for (const [name, uses] of wanted) {
+          const platforms = [...new Set(uses.map((u) => u.platform))].map(parsePlatform);
+          const base = await resolveBase(INPUT.base, name, platforms, (r) => pool.client(r));
+          for (const u of uses) {
+            const now = base.perPlatform.get(u.platform)?.manifestDigest ?? base.digest ?? '';
+            if (now !== u.digest)
+              reasons.push({
+                platform: u.platform,
+                what: u.what,
+                from: `${name}@${u.digest}`,
+                to: `${name}@${now}`,
+              });
+          }
+        }
+        attrs.bases = wanted.size;
+      });
+      await timeline.phase('go', async (attrs) => {
+        const releases = await goReleases(inputs.goVersions);
+        for (const r of recorded) {
+          if (!r.go) continue;
+          const newer = newerGoPatch(r.go, releases);
+          if (newer) reasons.push({ platform: r.platform, what: 'go', from: r.go, to: newer });
+        }
+        attrs.releases = releases.length;
+      });
+    }
+  } finally {
+    pool.close();
+  }
+  const { needed, rebase } = decide(reasons, rebaseable);
+  for (const r of reasons) core.info(`${r.platform}: ${r.what} moved: ${r.from} → ${r.to}`);
+  if (!needed)
+    core.info(`${formatReference(inputs.image)} is current: every base and Go as recorded`);
+  core.setOutput(OUTPUT.needed, String(needed));
+  core.setOutput(OUTPUT.reasons, JSON.stringify(reasons));
+  core.setOutput(OUTPUT.rebase, String(rebase));
+  core.appendSummary(
+    [
+      `### rebuild-check: ${formatReference(inputs.image)}`,
+      '',
+      needed ? `Rebuild needed${rebase ? ' — a rebase suffices' : ''}.` : 'Current: nothing to do.',
+      '',
+      ...(reasons.length
+        ? [
+            '| platform | what | from | to |',
+            '| --- | --- | --- | --- |',
+            ...reasons.map((r) => `| ${r.platform} | ${r.what} | \`${r.from}\` | \`${r.to}\` |`),
+          ]
+        : []),
+      '',
+    ].join('\n'),
+  );
+}
