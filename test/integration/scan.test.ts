@@ -285,6 +285,44 @@ describe('scan: bad inputs', () => {
     expect(JSON.parse(run.outputs.findings!)).toEqual({ total: 8, medium: 8 });
   });
 
+  test('the default glob finding no Dockerfile (a go-builder repository) warns; the image is still scanned', async () => {
+    const run = await scan(workspace([]), {
+      dockerfile: '**/Dockerfile',
+      image: 'oci:layout',
+      'fail-on': 'none',
+    });
+    expect(run.outcome).toBe('success');
+    expect(run.warnings).toContain(
+      'dockerfile: **/Dockerfile matches no file; no Dockerfile to lint',
+    );
+    expect(JSON.parse(run.outputs.findings!)).toEqual({ total: 4, medium: 4 });
+  });
+
+  test('a two-platform OCI layout is scanned per platform: trivy is handed each platform image', async () => {
+    const images = ['amd64', 'arm64'].map((arch) =>
+      makeImage(join(work, `lay2-${arch}`), { os: 'linux', architecture: arch }, [{ f: arch }]),
+    );
+    const ws = workspace([]);
+    const oci = new OciLayout(join(ws, 'multi'));
+    await oci.init();
+    const { blob } = buildIndex(images.map((i) => i.descriptor));
+    await publish(new LayoutTarget(oci), images, blob, ['main']);
+    const log = join(work, 'layout-per-platform.jsonl');
+    const run = await scan(
+      ws,
+      { image: 'oci:multi:main', 'fail-on': 'none' },
+      { env: { STANDIN_LOG: log } },
+    );
+    expect(run.outcome).toBe('success');
+    // as real trivy picks from --input (the first image of the layout), each run saw its own
+    const scanned = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { scanned?: string }).scanned);
+    expect(scanned).toEqual(images.map((i) => i.descriptor.digest));
+    expect(JSON.parse(run.outputs.findings!)).toEqual({ total: 8, medium: 8 });
+  });
+
   test('an image that does not exist', async () => {
     const run = await scan(workspace([]), { image: `${registry.host}/nothing:here` });
     expect(run.errors).toEqual([

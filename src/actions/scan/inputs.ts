@@ -54,6 +54,9 @@ export interface ScanInputs {
 
 const SEVERITIES = SEVERITY_NAMES.join(' | ');
 
+/** What the root action lints by default: every Dockerfile, where there is one. */
+export const DEFAULT_DOCKERFILE_GLOB = '**/Dockerfile';
+
 const DOCKERFILE_ACCEPTED =
   'paths or glob patterns (e.g. Dockerfile, **/Dockerfile*) of files in the workspace';
 export const IMAGE_ACCEPTED =
@@ -118,9 +121,9 @@ async function expandDockerfiles(workspace: string): Promise<string[]> {
       }),
     );
     if (!matched.length) {
-      // a glob (the default **/Dockerfile) may find none — a go-builder repository has none;
-      // a path that names a file must find it
-      if (wild >= 0) {
+      // the default glob may find none — a go-builder repository has no Dockerfile; a path or
+      // glob the user wrote must find something
+      if (pattern === DEFAULT_DOCKERFILE_GLOB) {
         core.warning(`${INPUT.dockerfile}: ${pattern} matches no file; no Dockerfile to lint`);
         continue;
       }

@@ -10,7 +10,7 @@ import { gitContextFromEnv } from '../../github/context.js';
 import { errorMessage, UserError } from '../../runtime/errors.js';
 import { execFile } from '../../runtime/exec.js';
 import { pathExists } from '../../runtime/fs.js';
-import { userCacheDir } from '../../runtime/temp.js';
+import { userCacheDir, withTempDir } from '../../runtime/temp.js';
 import { Timeline } from '../../runtime/timeline.js';
 import { installTool } from '../../tools/installer.js';
 import { readInstallOptions } from '../../tools/install-inputs.js';
@@ -156,12 +156,14 @@ export async function main(): Promise<void> {
         return found;
       });
     if (inputs.image) {
-      for (const t of await imageTargets(inputs)) {
-        const found = await trivy(t.label, ['image', ...t.args]);
-        // name the image as given, and its platform: the same CVE on two platforms is two findings
-        for (const f of found) f.file = `${t.label}: ${f.file}`;
-        findings.push(...found);
-      }
+      await withTempDir('scan-views', async (views) => {
+        for (const t of await imageTargets(inputs, views)) {
+          const found = await trivy(t.label, ['image', ...t.args]);
+          // name the image as given, and its platform: the same CVE on two platforms is two findings
+          for (const f of found) f.file = `${t.label}: ${f.file}`;
+          findings.push(...found);
+        }
+      });
     }
     for (const dir of inputs.fs) {
       const found = await trivy(

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isIndexMediaType } from '../../oci/mediatypes.js';
+import { isIndexMediaType, MediaType } from '../../oci/mediatypes.js';
 import type { ImageIndex } from '../../oci/manifest.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { formatReference } from '../../oci/reference.js';
@@ -16,17 +16,11 @@ export interface ImageTarget {
   args: string[];
 }
 
-function platformsOf(index: ImageIndex): string[] {
-  return index.manifests
-    .filter((m) => m.platform && m.platform.os !== 'unknown')
-    .map((m) => formatPlatform(m.platform!));
-}
-
 /**
  * What to hand trivy for `image`: an index becomes one run per platform (attestation manifests,
  * platform unknown/unknown, are skipped); a missing image is a clear error before any scan.
  */
-export async function imageTargets(inputs: ScanInputs): Promise<ImageTarget[]> {
+export async function imageTargets(inputs: ScanInputs, viewsDir: string): Promise<ImageTarget[]> {
   const value = inputs.image;
   if (value.startsWith('oci:')) {
     const dir = inputs.imageLayout;
@@ -38,16 +32,30 @@ export async function imageTargets(inputs: ScanInputs): Promise<ImageTarget[]> {
     }
     const top = index.manifests[0];
     if (!top) throw new ValidationError(INPUT.image, value, ACCEPTED, 'the OCI layout is empty');
-    let platforms: string[] = [];
-    if (isIndexMediaType(top.mediaType)) {
-      const blob = await readFile(join(dir, 'blobs', ...top.digest.split(':')), 'utf8');
-      platforms = platformsOf(JSON.parse(blob) as ImageIndex);
-    }
-    if (platforms.length <= 1) return [{ label: value, args: ['--input', dir] }];
-    return platforms.map((p) => ({
-      label: `${value} ${p}`,
-      args: ['--input', dir, '--platform', p],
-    }));
+    if (!isIndexMediaType(top.mediaType)) return [{ label: value, args: ['--input', dir] }];
+    const blob = await readFile(join(dir, 'blobs', ...top.digest.split(':')), 'utf8');
+    const images = (JSON.parse(blob) as ImageIndex).manifests.filter(
+      (m) => m.platform && m.platform.os !== 'unknown',
+    );
+    if (images.length <= 1) return [{ label: value, args: ['--input', dir] }];
+    // trivy's --input ignores --platform and takes the first image of the layout: hand it, per
+    // platform, a view of the layout (the same blobs) whose index.json lists only that image
+    return Promise.all(
+      images.map(async (m) => {
+        const platform = formatPlatform(m.platform!);
+        const view = join(viewsDir, platform.replace(/\//g, '-'));
+        await mkdir(view, { recursive: true });
+        await symlink(join(dir, 'blobs'), join(view, 'blobs'));
+        await copyFile(join(dir, 'oci-layout'), join(view, 'oci-layout'));
+        const only: ImageIndex = {
+          schemaVersion: 2,
+          mediaType: MediaType.ociIndex,
+          manifests: [m],
+        };
+        await writeFile(join(view, 'index.json'), JSON.stringify(only));
+        return { label: `${value} ${platform}`, args: ['--input', view] };
+      }),
+    );
   }
   const ref = referenceInput(INPUT.image, value, ACCEPTED);
   const pool = new RegistryPool({

@@ -10,7 +10,25 @@ import { record } from './registry-push.mjs';
 const argv = process.argv.slice(2);
 const cacheDir = argv[argv.indexOf('--cache-dir') + 1];
 const downloaded = cacheDir && !existsSync(join(cacheDir, 'db', 'trivy.db'));
-record({ tool: 'trivy', argv, downloadedDb: Boolean(downloaded) });
+
+/**
+ * The image manifest real trivy scans for `--input <layout>` (pkg/fanal/image/oci.go): the first
+ * top-level entry of index.json — the first image of it when that is an index; --platform is
+ * not consulted.
+ */
+function scannedManifest(dir) {
+  const blob = (d) => JSON.parse(readFileSync(join(dir, 'blobs', ...d.split(':')), 'utf8'));
+  const top = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')).manifests[0];
+  if (!top) return undefined;
+  return top.mediaType.includes('index') ? blob(top.digest).manifests[0]?.digest : top.digest;
+}
+const input = argv.includes('--input') ? argv[argv.indexOf('--input') + 1] : undefined;
+record({
+  tool: 'trivy',
+  argv,
+  downloadedDb: Boolean(downloaded),
+  ...(input ? { scanned: scannedManifest(input) } : {}),
+});
 if (downloaded) {
   mkdirSync(join(cacheDir, 'db'), { recursive: true });
   writeFileSync(join(cacheDir, 'db', 'trivy.db'), 'stand-in vulnerability DB\n');
