@@ -18,6 +18,7 @@ import { Job, runAction } from '../harness/runner.js';
 import {
   BINFMT_ROOT,
   BinfmtSnapshot,
+  debianBinfmtField,
   isMounted,
   readEntry,
   removeEntry,
@@ -289,13 +290,7 @@ describe('setup-qemu input errors', () => {
 describe('setup-qemu on a host that already has handlers', () => {
   /** As Debian's qemu-user-static registers them (update-binfmts), with the given interpreter and flags. */
   function registerAsDebian(qemu: string, interpreter: string, flags: string): void {
-    const text = readFileSync(`/usr/share/binfmts/qemu-${qemu}`, 'utf8');
-    const field = (k: string) =>
-      text
-        .split('\n')
-        .find((l) => l.startsWith(`${k} `))
-        ?.slice(k.length + 1)
-        .trim() ?? '';
+    const field = debianBinfmtField(qemu);
     const line = `:qemu-${qemu}:M:${field('offset') || '0'}:${field('magic')}:${field('mask')}:${interpreter}:${flags}`;
     execFileSync('sh', ['-c', `printf '%s' '${line}' > ${BINFMT_ROOT}/register`]);
   }
@@ -335,13 +330,7 @@ describe('the magic table', () => {
     for (const arch of QEMU_ARCHES) {
       const file = `/usr/share/binfmts/qemu-${arch.qemu}`;
       if (!existsSync(file)) continue;
-      const text = readFileSync(file, 'utf8');
-      const field = (k: string) =>
-        text
-          .split('\n')
-          .find((l) => l.startsWith(`${k} `))
-          ?.slice(k.length + 1)
-          .trim() ?? '';
+      const field = debianBinfmtField(arch.qemu);
       expect([arch.qemu, toBytes(arch.magic)]).toEqual([arch.qemu, toBytes(field('magic'))]);
       expect([arch.qemu, toBytes(arch.mask)]).toEqual([arch.qemu, toBytes(field('mask'))]);
       compared++;

@@ -66,3 +66,14 @@ export class BinfmtSnapshot {
     if (!this.wasMounted) execFileSync('umount', [BINFMT_ROOT]);
   }
 }
+
+/** A field (`magic`, `mask`, `offset`, …) of Debian's /usr/share/binfmts/qemu-<arch> file. */
+export function debianBinfmtField(qemu: string): (key: string) => string {
+  const text = readFileSync(`/usr/share/binfmts/qemu-${qemu}`, 'utf8');
+  return (key) =>
+    text
+      .split('\n')
+      .find((l) => l.startsWith(`${key} `))
+      ?.slice(key.length + 1)
+      .trim() ?? '';
+}
