@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { REPO_ROOT } from '../harness/paths.js';
 import { Job } from '../harness/runner.js';
-import { startRegistry, type RunningRegistry } from './support/registry.js';
+import { startRegistry, storedFiles, type RunningRegistry } from './support/registry.js';
 import { requireGo } from './support/require.js';
 import { helloGoWorkspace } from './support/workspace.js';
 
@@ -53,12 +53,6 @@ function tree(dir: string): string[] {
   };
   visit(dir);
   return out;
-}
-
-/** Repositories the registry holds anything for, even an upload begun. */
-function registryRepositories(): string[] {
-  const root = join(registry.dir, 'data', 'docker', 'registry', 'v2', 'repositories');
-  return tree(root);
 }
 
 beforeAll(async () => {
@@ -329,7 +323,7 @@ describe('bad inputs: one error line naming the input, nothing pushed or written
         expect(run.log).not.toContain(SECRET_VALUE);
         expect(run.log).not.toMatch(/root:x?:0:0/);
         // nothing pushed, nothing written outside the workspace and RUNNER_TEMP
-        expect(registryRepositories()).toEqual([]);
+        expect(storedFiles(registry)).toEqual([]);
         expect(tree(outside)).toEqual(before.outside);
         expect(tree(workspace)).toEqual(before.workspace);
         // Go keeps its telemetry counters in HOME whoever runs it: that is Go's, not a write of ours

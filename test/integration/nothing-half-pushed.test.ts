@@ -4,13 +4,13 @@
  * layer of the platform that compiled), and a blob upload that meets four transient faults in a
  * row still lands, with backoff, inside the retry time budget.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegistryClient } from '../../src/oci/registry/client.js';
 import { Job } from '../harness/runner.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
-import { startRegistry, type RunningRegistry } from './support/registry.js';
+import { startRegistry, storedFiles, type RunningRegistry } from './support/registry.js';
 import { requireGo } from './support/require.js';
 import { skopeoInspectRaw } from './support/skopeo.js';
 import { commitAll, helloGoWorkspace } from './support/workspace.js';
@@ -31,12 +31,6 @@ afterAll(async () => {
   await registry?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
-
-/** What the registry holds for a repository, even an upload begun. */
-function stored(repository: string): string[] {
-  const dir = join(registry.dir, 'data', 'docker', 'registry', 'v2', 'repositories', repository);
-  return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String) : [];
-}
 
 describe('nothing half-pushed', () => {
   it('amd64 compiles, arm64 does not: the step fails and not one blob is uploaded', async () => {
@@ -64,7 +58,7 @@ describe('nothing half-pushed', () => {
       expect(run.errors).toHaveLength(1);
       expect(run.errors[0]).toContain('linux-arm64');
       expect(run.errors[0]).toContain('broken_arm64.go');
-      expect(stored('half')).toEqual([]);
+      expect(storedFiles(registry, 'half')).toEqual([]);
     } finally {
       await job.cleanup();
       rmSync(ws, { recursive: true, force: true });

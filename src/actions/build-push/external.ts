@@ -64,10 +64,10 @@ async function runTool(
   file: string,
   args: string[],
   setup: string,
-  redact: string[] = [],
+  opts: { redact?: string[]; silent?: boolean } = {},
 ): Promise<void> {
   const say = `${file} is not on PATH; run ${setup} before build-push`;
-  await sayingWhenMissing(exec, file, say)(file, args, { redact });
+  await sayingWhenMissing(exec, file, say)(file, args, opts);
 }
 
 /** The platforms of an index the registry holds, by digest. */
@@ -92,12 +92,11 @@ async function moveTags(dest: Destination, digest: Digest): Promise<string[]> {
 /** `buildctl debug workers`: BuildKit answers before anything is resolved or built. */
 async function checkBuildkit(exec: Exec): Promise<void> {
   const endpoint = process.env.BUILDKIT_HOST || 'unix:///run/buildkit/buildkitd.sock';
-  const say = 'buildctl is not on PATH; run setup-buildkit before build-push';
-  await sayingWhenMissing(exec, 'buildctl', say)('buildctl', ['debug', 'workers'], {
-    silent: true,
-  }).catch((err: unknown) => {
-    throw unreachable(endpoint, err);
-  });
+  await runTool(exec, 'buildctl', ['debug', 'workers'], 'setup-buildkit', { silent: true }).catch(
+    (err: unknown) => {
+      throw unreachable(endpoint, err);
+    },
+  );
 }
 
 /** The platform images and their descriptors under an index (BuildKit's, or one gantry wraps). */
@@ -212,7 +211,9 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
       // argv and BuildKit's log folded away; a failure's one line leads with BuildKit's cause
       core.startGroup('buildctl build');
       try {
-        await runTool(exec, 'buildctl', buildctlBuildArgs(request), 'setup-buildkit', tokens);
+        await runTool(exec, 'buildctl', buildctlBuildArgs(request), 'setup-buildkit', {
+          redact: tokens,
+        });
       } catch (err) {
         throw buildFailure(err);
       } finally {

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -111,4 +111,13 @@ export async function startRegistry(setup: RegistrySetup = {}): Promise<RunningR
   }
   await stop();
   throw new Error(`docker-registry did not start:\n${log}`);
+}
+
+/**
+ * What the registry's storage holds for `repository` (or for all), even an upload only begun:
+ * empty means nothing was pushed, not even partly.
+ */
+export function storedFiles(registry: RunningRegistry, repository = ''): string[] {
+  const dir = join(registry.dir, 'data', 'docker', 'registry', 'v2', 'repositories', repository);
+  return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).sort() : [];
 }
