@@ -111,6 +111,12 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "selfcheck" {
+		if err := Selfcheck(os.Stdout); err != nil {
+			os.Exit(1)
+		}
+		return
+	}
 	cfg, err := LoadConfig(os.Getenv)
 	log := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	if err != nil {

@@ -30,7 +30,14 @@ export interface BaseImage {
 }
 
 export const BASE_ACCEPTED =
-  'static (built in: nonroot user, /tmp), scratch, or an image reference in a registry';
+  'static (built in: nonroot user, /tmp, CA roots, time zones), scratch, or an image reference in a registry';
+
+/**
+ * Go build tags for binaries on the built-in static base: Go's own time zone database goes into
+ * the binary (time/tzdata, ~450 KB), so time.LoadLocation works without /usr/share/zoneinfo and
+ * follows the Go release that built it — reproducible, offline, no data of ours to keep current.
+ */
+export const STATIC_BASE_BUILD_TAGS = ['timetzdata'];
 
 function emptyBase(kind: 'scratch' | 'static', platforms: readonly Platform[]): BaseImage {
   return {
@@ -145,7 +152,10 @@ export async function resolveBase(
   return { kind: 'registry', reference: ref, digest: top.digest, client, perPlatform };
 }
 
-/** The files of the built-in `static` base: a nonroot user (65532, as distroless), /tmp, nsswitch. */
+/**
+ * The files of the built-in `static` base: a nonroot user (65532, as distroless), /tmp, nsswitch;
+ * the CA roots (src/build/static/ca-roots.ts) are added beside them.
+ */
 export const STATIC_BASE_FILES = {
   passwd:
     'root:x:0:0:root:/root:/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/sbin/nologin\nnonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin\n',

@@ -126,6 +126,11 @@ const rebuildCheck = (input: string, given: Record<string, string>): Row => [
   input,
   { image: `${R}/app:main`, 'go-versions': 'none', ...given },
 ];
+const rebase = (input: string, given: Record<string, string>): Row => [
+  'rebase',
+  input,
+  { image: `${R}/app:main`, ...given },
+];
 const summary = (input: string, given: Record<string, string>): Row => [
   'summary',
   input,
@@ -276,6 +281,15 @@ const ROWS: Row[] = [
   rebuildCheck('base', { base: 'not a reference' }),
   rebuildCheck('go-versions', { 'go-versions': 'ftp://mirror.invalid/go.json' }),
   rebuildCheck('go-versions', { 'go-versions': 'http://go.dev/dl/?mode=json' }),
+  // rebase
+  rebase('image', { image: '' }),
+  rebase('image', { image: 'app:Main Branch' }),
+  rebase('base', { base: 'not a reference' }),
+  rebase('tags', { tags: ',,' }),
+  rebase('tags', { tags: 'bad tag!' }),
+  rebase('tags', { tags: `${R}/app@${ZERO_DIGEST}` }),
+  rebase('password', { username: 'robot' }),
+  rebase('username', { password: 's3cret-not-echoed' }),
   // summary
   summary('comment', { comment: 'sometimes' }),
   summary('header', { header: 'a-->b' }),

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '../../runtime/core.js';
-import { resolveBase } from '../../build/base.js';
+import { resolveBase, STATIC_BASE_BUILD_TAGS } from '../../build/base.js';
 import { buildGo } from '../../build/go/builder.js';
 import { goMissing } from '../../build/go/compile.js';
 import { gitContextFromEnv } from '../../github/context.js';
@@ -225,6 +225,7 @@ export async function main(): Promise<void> {
       platforms: inputs.platforms,
       plan,
       ldflags: inputs.ldflags,
+      ...(inputs.base === 'static' ? { tags: STATIC_BASE_BUILD_TAGS } : {}),
       env: inputs.env,
       annotations: inputs.annotations,
       version,

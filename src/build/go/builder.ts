@@ -12,6 +12,7 @@ import { mapLimit } from '../../runtime/concurrency.js';
 import type { Exec } from '../../runtime/exec.js';
 import type { Timeline } from '../../runtime/timeline.js';
 import { STATIC_BASE_FILES, type BaseImage } from '../base.js';
+import { CA_ROOTS, CA_ROOTS_SOURCE } from '../static/ca-roots.js';
 import type { BuildResult, PlatformImage } from '../builder.js';
 import { assembleImage } from '../image.js';
 import { treeEntries } from '../tree.js';
@@ -40,6 +41,8 @@ export interface GoBuildOptions {
   main: string;
   platforms: Platform[];
   ldflags: string[];
+  /** Build tags, e.g. timetzdata for the built-in static base (see STATIC_BASE_BUILD_TAGS). */
+  tags?: string[];
   version: string;
   revision: string;
   /**
@@ -93,13 +96,19 @@ async function sharedLayers(
         file('/etc/passwd', STATIC_BASE_FILES.passwd),
         file('/etc/group', STATIC_BASE_FILES.group),
         file('/etc/nsswitch.conf', STATIC_BASE_FILES.nsswitch),
+        { path: '/etc/ssl', type: 'dir', mode: 0o755 },
+        { path: '/etc/ssl/certs', type: 'dir', mode: 0o755 },
+        file('/etc/ssl/certs/ca-certificates.crt', CA_ROOTS),
         { path: '/tmp', type: 'dir', mode: 0o1777 },
         { path: '/home/nonroot', type: 'dir', mode: 0o755 },
       ],
       join(o.workDir, 'static-base.tar.gz'),
       steadyOpts,
     );
-    shared.push({ layer, createdBy: 'gantry static base: nonroot user, /tmp' });
+    shared.push({
+      layer,
+      createdBy: `gantry static base: nonroot user, /tmp, CA roots (${CA_ROOTS_SOURCE})`,
+    });
   }
   if (o.staticDir) {
     const layer = await writeLayer(
@@ -150,6 +159,7 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
         platform,
         out: binary,
         ldflags,
+        ...(o.tags?.length ? { tags: o.tags } : {}),
         signal: stop.signal,
       });
     } catch (err) {

@@ -69,11 +69,17 @@ export function goPlatformEnv(p: Platform): Record<string, string> {
   return env;
 }
 
-/** `go build` argv for one platform: static (CGO_ENABLED=0 in env), -trimpath, ldflags. */
-export function goBuildArgs(main: string, out: string, ldflags: readonly string[]): string[] {
+/** `go build` argv for one platform: static (CGO_ENABLED=0 in env), -trimpath, tags, ldflags. */
+export function goBuildArgs(
+  main: string,
+  out: string,
+  ldflags: readonly string[],
+  tags: readonly string[] = [],
+): string[] {
   return [
     'build',
     '-trimpath',
+    ...(tags.length ? ['-tags', tags.join(',')] : []),
     ...(ldflags.length ? ['-ldflags', ldflags.join(' ')] : []),
     '-o',
     out,
@@ -91,11 +97,12 @@ export async function compileGo(
     platform: Platform;
     out: string;
     ldflags: readonly string[];
+    tags?: readonly string[];
     env?: Record<string, string>;
     signal?: AbortSignal;
   },
 ): Promise<void> {
-  await exec(go, goBuildArgs(opts.main, opts.out, opts.ldflags), {
+  await exec(go, goBuildArgs(opts.main, opts.out, opts.ldflags, opts.tags), {
     cwd: opts.dir,
     ...(opts.signal ? { signal: opts.signal } : {}),
     env: { ...process.env, ...(opts.env ?? {}), CGO_ENABLED: '0', ...goPlatformEnv(opts.platform) },

@@ -1,0 +1,67 @@
+import type { Reference } from '../../oci/reference.js';
+import { isValidTag } from '../../oci/reference.js';
+import type { Credentials } from '../../oci/registry/auth.js';
+import { readCredentials, referenceInput } from '../../publish/inputs.js';
+import { ValidationError } from '../../runtime/errors.js';
+import { readList, readListOf, readString } from '../../runtime/inputs.js';
+
+/** Input and output names, as in actions/rebase/action.yml. */
+export const INPUT = {
+  image: 'image',
+  base: 'base',
+  tags: 'tags',
+  username: 'username',
+  password: 'password',
+  insecureRegistries: 'insecure-registries',
+} as const;
+
+export const OUTPUT = { rebased: 'rebased', digest: 'digest', image: 'image' } as const;
+
+export interface RebaseInputs {
+  image: Reference;
+  /** The base to rebase onto; '' = the one each platform records, resolved again. */
+  base: string;
+  /** Where the rebased index goes: full references with a tag. */
+  tags: (Reference & { tag: string })[];
+  credentials?: Credentials;
+  insecureRegistries: string[];
+}
+
+const IMAGE_ACCEPTED =
+  'a reference to an image gantry built on a registry base, e.g. ghcr.io/owner/app:main';
+const TAGS_ACCEPTED =
+  'tags (nightly) or full references with a tag (ghcr.io/owner/app:nightly), one per line or comma-separated';
+
+export function readInputs(): RebaseInputs {
+  const image = referenceInput(
+    INPUT.image,
+    readString(INPUT.image, { required: true }),
+    IMAGE_ACCEPTED,
+  );
+  const base = readString(INPUT.base);
+  if (base) referenceInput(INPUT.base, base, 'an image reference of the new base');
+  const tagValues = readListOf(INPUT.tags, TAGS_ACCEPTED);
+  // by default the tag the image was read under moves; an image read by digest moves no tag
+  const tags = (tagValues.length ? tagValues : image.tag && !image.digest ? [image.tag] : []).map(
+    (v) => {
+      if (isValidTag(v)) return { registry: image.registry, repository: image.repository, tag: v };
+      const ref = referenceInput(INPUT.tags, v, TAGS_ACCEPTED);
+      if (!ref.tag || ref.digest)
+        throw new ValidationError(
+          INPUT.tags,
+          v,
+          TAGS_ACCEPTED,
+          ref.digest ? 'a tag may not carry a digest' : 'no tag',
+        );
+      return ref as Reference & { tag: string };
+    },
+  );
+  const credentials = readCredentials(INPUT.username, INPUT.password);
+  return {
+    image,
+    base,
+    tags,
+    ...(credentials ? { credentials } : {}),
+    insecureRegistries: readList(INPUT.insecureRegistries),
+  };
+}
