@@ -6,7 +6,7 @@ import { isIndexMediaType, MediaType } from '../oci/mediatypes.js';
 import { formatPlatform, platformsMatch, type Platform } from '../oci/platform.js';
 import { formatReference, parseReference, type Reference } from '../oci/reference.js';
 import type { RegistryClient } from '../oci/registry/client.js';
-import { RegistryError } from '../oci/registry/errors.js';
+import { isNotFound } from '../oci/registry/errors.js';
 import { ValidationError } from '../runtime/errors.js';
 
 /** The base under one platform's image: its layers, config and where they can be read. */
@@ -76,10 +76,7 @@ export async function resolveBase(
   try {
     top = await client.getManifest(ref.repository, reference);
   } catch (err) {
-    if (
-      err instanceof RegistryError &&
-      (err.status === 404 || err.hasCode('MANIFEST_UNKNOWN') || err.hasCode('NAME_UNKNOWN'))
-    ) {
+    if (isNotFound(err)) {
       throw new ValidationError(
         input,
         value,

@@ -103,6 +103,7 @@ export class OciLayout {
     const index = await this.readIndex();
     const entry: Descriptor = { mediaType: desc.mediaType, digest: desc.digest, size: desc.size };
     if (desc.platform) entry.platform = desc.platform;
+    if (desc.artifactType) entry.artifactType = desc.artifactType;
     const annotations = {
       ...(desc.annotations ?? {}),
       ...(refName ? { [Annotation.refName]: refName } : {}),
@@ -114,6 +115,13 @@ export class OciLayout {
         : !(m.digest === desc.digest && !m.annotations?.[Annotation.refName]),
     );
     index.manifests.push(entry);
+    // named images first: tools that take a layout's first entry (trivy --input, skopeo without
+    // a tag) find the image, not an SBOM or attestation listed beside it
+    const named = (d: Descriptor) => Boolean(d.annotations?.[Annotation.refName]);
+    index.manifests = [
+      ...index.manifests.filter(named),
+      ...index.manifests.filter((d) => !named(d)),
+    ];
     await this.writeIndex(index);
   }
 }

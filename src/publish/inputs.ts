@@ -1,6 +1,6 @@
 import type { Credentials } from '../oci/registry/auth.js';
 import { InvalidReferenceError } from '../oci/errors.js';
-import { parseReference, type Reference } from '../oci/reference.js';
+import { isValidTag, parseReference, type Reference } from '../oci/reference.js';
 import { ValidationError } from '../runtime/errors.js';
 import { readSecret, readString } from '../runtime/inputs.js';
 
@@ -13,6 +13,29 @@ export function referenceInput(input: string, value: string, accepted: string): 
       throw new ValidationError(input, value, accepted, err.reason);
     throw err;
   }
+}
+
+/**
+ * A reference to tag: `registry/repository:tag` (no digest), or — where `repository` is given —
+ * a bare tag in it. Errors name the input.
+ */
+export function tagReference(
+  input: string,
+  value: string,
+  accepted: string,
+  repository?: Pick<Reference, 'registry' | 'repository'>,
+): Reference & { tag: string } {
+  if (repository && isValidTag(value))
+    return { registry: repository.registry, repository: repository.repository, tag: value };
+  const ref = referenceInput(input, value, accepted);
+  if (!ref.tag || ref.digest)
+    throw new ValidationError(
+      input,
+      value,
+      accepted,
+      ref.digest ? 'a tag may not carry a digest' : 'no tag',
+    );
+  return ref as Reference & { tag: string };
 }
 
 /** `key=value` lines; the `index:` prefix of docker buildx is accepted, other levels are not. */

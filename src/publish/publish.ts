@@ -4,7 +4,7 @@ import type { Descriptor } from '../oci/descriptor.js';
 import type { Digest } from '../oci/digest.js';
 import type { Blob } from '../oci/manifest.js';
 import type { BlobSource } from '../oci/registry/client.js';
-import type { Target } from './target.js';
+import type { ArtifactToPush, Target } from './target.js';
 
 /** A blob to publish: its descriptor and how to read it. */
 export interface BlobToPush {
@@ -27,6 +27,7 @@ export interface PublishStats {
   blobsExisting: number;
   bytesUploaded: number;
   manifests: number;
+  artifacts: number;
 }
 
 /** A serialised config (or any small blob) as something to push. */
@@ -51,7 +52,7 @@ export async function publish(
   manifests: readonly ManifestToPush[],
   top: Blob,
   tags: readonly string[],
-  opts: { concurrency?: number } = {},
+  opts: { concurrency?: number; artifacts?: readonly ArtifactToPush[] } = {},
 ): Promise<PublishStats> {
   const stats: PublishStats = {
     blobsUploaded: 0,
@@ -59,6 +60,7 @@ export async function publish(
     blobsExisting: 0,
     bytesUploaded: 0,
     manifests: 0,
+    artifacts: 0,
   };
   const blobs = new Map<Digest, BlobToPush>();
   for (const m of manifests) for (const b of m.blobs) blobs.set(b.descriptor.digest, b);
@@ -79,6 +81,11 @@ export async function publish(
   stats.manifests += platformManifests.size;
   await target.putManifest(top);
   stats.manifests++;
+  // SBOMs and provenance refer to what exists now; a tag then finds them with the image
+  for (const a of opts.artifacts ?? []) {
+    await target.attach(a);
+    stats.artifacts++;
+  }
   // one at a time: an OCI layout's index.json is rewritten for each
   for (const tag of tags) await target.putManifest(top, tag);
   return stats;

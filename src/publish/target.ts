@@ -1,7 +1,17 @@
 import type { Descriptor } from '../oci/descriptor.js';
 import type { Digest } from '../oci/digest.js';
+import {
+  EMPTY_DESCRIPTOR,
+  EMPTY_JSON,
+  referrerDescriptor,
+  referrersTag,
+  withReferrer,
+} from '../oci/artifact.js';
 import { OciLayout } from '../oci/layout.js';
-import type { Blob } from '../oci/manifest.js';
+import { toBlob, type Blob, type ImageIndex } from '../oci/manifest.js';
+import { MediaType } from '../oci/mediatypes.js';
+import { RegistryError } from '../oci/registry/errors.js';
+import { bufferSource } from './publish.js';
 import type { BlobSource, PushBlobResult, RegistryClient } from '../oci/registry/client.js';
 
 /** Where images go: a registry repository or an OCI layout. One interface, two sinks. */
@@ -17,6 +27,15 @@ export interface Target {
   hasManifest(digest: Digest): Promise<boolean>;
   /** Stores a manifest or index by digest, or under a tag. */
   putManifest(blob: Blob, tag?: string): Promise<void>;
+  /** Stores an artifact that refers to an image, findable from that image (OCI 1.1 referrers). */
+  attach(artifact: ArtifactToPush): Promise<void>;
+}
+
+/** An SBOM or attestation to attach: its manifest (with a subject) and the document it carries. */
+export interface ArtifactToPush {
+  manifest: Blob;
+  content: Blob;
+  subject: Digest;
 }
 
 /** One upload per digest per target: a layer pushed early is not pushed again by publish. */
@@ -60,6 +79,29 @@ export class RegistryTarget implements Target {
   async putManifest(blob: Blob, tag?: string): Promise<void> {
     await this.client.putManifest(this.repository, tag ?? blob.digest, blob);
   }
+  /**
+   * Blobs, then the manifest by digest; a registry without the referrers API gets the subject's
+   * referrers tag (`sha256-<hex>`) updated too. One artifact at a time per subject: that tag is
+   * read, extended and written.
+   */
+  async attach(a: ArtifactToPush): Promise<void> {
+    await this.putBlob(EMPTY_DESCRIPTOR, bufferSource(EMPTY_JSON));
+    await this.putBlob(
+      { digest: a.content.digest, size: a.content.bytes.length },
+      bufferSource(a.content.bytes),
+    );
+    if (await this.client.putReferrer(this.repository, a.manifest)) return;
+    const tag = referrersTag(a.subject);
+    let list: ImageIndex | undefined;
+    try {
+      const current = await this.client.getManifest(this.repository, tag);
+      list = JSON.parse(current.bytes.toString('utf8')) as ImageIndex;
+    } catch (err) {
+      if (!(err instanceof RegistryError && err.status === 404)) throw err;
+    }
+    const next = withReferrer(list, a.manifest);
+    if (next) await this.client.putManifest(this.repository, tag, toBlob(MediaType.ociIndex, next));
+  }
 }
 
 export class LayoutTarget implements Target {
@@ -84,5 +126,18 @@ export class LayoutTarget implements Target {
         { mediaType: blob.mediaType, digest: blob.digest, size: blob.bytes.length },
         tag,
       );
+  }
+  /** The artifact's blobs and manifest, listed in index.json with its subject and type. */
+  async attach(a: ArtifactToPush): Promise<void> {
+    await this.layout.writeBlob(EMPTY_DESCRIPTOR, EMPTY_JSON);
+    await this.layout.writeBlob(
+      { digest: a.content.digest, size: a.content.bytes.length },
+      a.content.bytes,
+    );
+    await this.layout.writeBlob(
+      { digest: a.manifest.digest, size: a.manifest.bytes.length },
+      a.manifest.bytes,
+    );
+    await this.layout.addToIndex(referrerDescriptor(a.manifest));
   }
 }

@@ -24,7 +24,7 @@ import { BinfmtSnapshot, readEntry } from './support/binfmt.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { freePort } from './support/ports.js';
 import { makeImage } from './support/image.js';
-import { startRegistry, type RunningRegistry } from './support/registry.js';
+import { imageTags, startRegistry, type RunningRegistry } from './support/registry.js';
 import { skopeoInspectRaw } from './support/skopeo.js';
 import { requireGo, requireProgram, requireRoot } from './support/require.js';
 import { commitAll, helloGoWorkspace } from './support/workspace.js';
@@ -246,10 +246,16 @@ describe('build-push with the go builder', () => {
     const job = await Job.create({ workspace });
     try {
       const inputs = { tags: `${proxy.host}/repro:1`, base: 'static' };
+      const blobUploads = () =>
+        proxy.requests.filter((r) => r.startsWith('PUT ') && r.includes('/blobs/uploads/')).length;
       const first = await buildPush(job, inputs);
       expect(first.exitCode).toBe(0);
+      const beforeAgain = blobUploads();
       const again = await buildPush(job, inputs);
       expect(again.outputs.digest).toBe(first.outputs.digest);
+      // an identical rebuild uploads nothing: not the image, not its SBOMs and provenance
+      expect(blobUploads() - beforeAgain).toBe(0);
+      expect(again.outputs.attestations).toBe(first.outputs.attestations);
 
       appendFileSync(join(workspace, 'main.go'), '\n// a one-line edit\nvar edited = true\n');
       commitAll(workspace, 'edit', '2024-05-02T12:00:00Z');
@@ -262,12 +268,13 @@ describe('build-push with the go builder', () => {
       const uploads =
         proxy.requests.filter((r) => r.startsWith('PUT ') && r.includes('/blobs/uploads/')).length -
         uploadsBefore;
-      // two binary layers and two configs; the static base layer is already there
-      expect(uploads).toBe(4);
+      // the image: two binary layers and two configs (the static base layer is already there);
+      // beside it each platform's SBOM and provenance, new because their subject is
+      expect(uploads).toBe(4 + 4);
       const push = readTimeline(join(job.runnerTemp, 'gantry', 'timeline.jsonl'))
         .filter((p) => p.phase === 'push')
         .pop();
-      expect(push?.attrs).toMatchObject({ blobsUploaded: 4, blobsExisting: 1 });
+      expect(push?.attrs).toMatchObject({ blobsUploaded: 4, blobsExisting: 1, artifacts: 4 });
     } finally {
       await job.cleanup();
     }
@@ -411,9 +418,9 @@ describe('tags rules as docker/metadata-action takes them', () => {
       expect(metadata.version).toBe('1.2.3');
       expect(metadata.labels['org.opencontainers.image.version']).toBe('1.2.3');
       const client = new RegistryClient(registry.host);
-      expect((await client.listTags('rules')).sort()).toEqual(
-        ['1.2', '1.2.3', 'latest', 'sha-ccccccc'].sort(),
-      );
+      // besides the referrers tags (sha256-<manifest>) that list each platform's SBOM and provenance
+      const tagged = await imageTags(client, 'rules');
+      expect(tagged.sort()).toEqual(['1.2', '1.2.3', 'latest', 'sha-ccccccc'].sort());
       client.close();
     } finally {
       await job.cleanup();
@@ -447,7 +454,8 @@ describe('a matrix: each runner pushes its platform by digest, merge tags the in
     }
     const client = new RegistryClient(registry.host);
     try {
-      expect(await client.listTags('matrix').catch(() => [])).toEqual([]);
+      // nothing tagged: only the referrers tags of the SBOMs and provenance, by digest
+      expect(await imageTags(client, 'matrix').catch(() => [])).toEqual([]);
       const job = await Job.create({ workspace });
       const merged = await job
         .uses('actions/merge', {
@@ -462,7 +470,7 @@ describe('a matrix: each runner pushes its platform by digest, merge tags the in
         'linux/amd64',
         'linux/arm64',
       ]);
-      expect(await client.listTags('matrix')).toEqual(['v1']);
+      expect(await imageTags(client, 'matrix')).toEqual(['v1']);
     } finally {
       client.close();
     }

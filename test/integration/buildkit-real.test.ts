@@ -187,6 +187,34 @@ describeReal('build-push on the real BuildKit', () => {
     expect(digests[1]).toBe(digests[0]);
   }, 240_000);
 
+  it('a moved builder-stage base: rebuild-check names the stage on every platform, and a rebase does not do', async () => {
+    const before = { ...baseDigests['base/builder']! };
+    const check = async () => {
+      const job = await Job.create({ workspace: serviceWorkspace(DOCKERFILE(registry.host)) });
+      try {
+        const run = await job.uses('actions/rebuild-check', {
+          with: { image: `${registry.host}/app:round1`, 'go-versions': 'none' },
+        });
+        expect(run.errors).toEqual([]);
+        return { ...run.outputs, reasons: JSON.parse(run.outputs.reasons!) as unknown[] };
+      } finally {
+        await job.cleanup();
+      }
+    };
+    expect(await check()).toMatchObject({ needed: 'false', reasons: [] });
+    await pushBase('base/builder', 'builder-v2');
+    const r = await check();
+    expect(r).toMatchObject({ needed: 'true', rebase: 'false' });
+    expect(r.reasons).toEqual(
+      ['linux/amd64', 'linux/arm64'].map((platform) => ({
+        platform,
+        what: 'stage build',
+        from: `${registry.host}/base/builder:1@${before[platform]}`,
+        to: `${registry.host}/base/builder:1@${baseDigests['base/builder']![platform]}`,
+      })),
+    );
+  });
+
   it('writes an OCI layout whose ref names are the tags output; one platform is still an index', async () => {
     const ws = serviceWorkspace(DOCKERFILE(registry.host));
     const job = await buildkitJob(ws);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { RegistryClient } from '../../src/oci/registry/client.js';
 import { Job } from '../harness/runner.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
-import { startRegistry, storedFiles, type RunningRegistry } from './support/registry.js';
+import { imageTags, startRegistry, storedFiles, type RunningRegistry } from './support/registry.js';
 import { requireGo } from './support/require.js';
 import { skopeoInspectRaw } from './support/skopeo.js';
 import { commitAll, helloGoWorkspace } from './support/workspace.js';
@@ -84,7 +84,8 @@ describe('nothing half-pushed', () => {
       expect(proxy.injected).toHaveLength(4);
       expect(proxy.faults.every((f) => f.times === 0)).toBe(true);
       const client = new RegistryClient(registry.host);
-      expect(await client.listTags('flaky')).toEqual(['v1']);
+      // v1, and the referrers tags (sha256-<manifest>) that list each platform's SBOM and provenance
+      expect(await imageTags(client, 'flaky')).toEqual(['v1']);
       client.close();
       await skopeoInspectRaw(`${registry.host}/flaky:v1`);
     } finally {

@@ -152,6 +152,13 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
       'a Dockerfile in the workspace (default: Dockerfile in context)',
       'no such file',
     );
+  if (inputs.sbom === 'cyclonedx')
+    throw new ValidationError(
+      INPUT.sbom,
+      'cyclonedx',
+      'spdx or false with builder: buildkit',
+      "BuildKit's SBOM generator writes SPDX",
+    );
   const stages = parseStages(await readFile(dockerfile, 'utf8'), inputs.buildArgs);
   if (inputs.target && !finalStage(stages, inputs.target))
     throw new ValidationError(
@@ -194,6 +201,10 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
         : { kind: 'oci-layout', dest: r.layoutDir },
       metadataFile: join(work, 'metadata.json'),
       ...(bases.length ? { sourcePolicyFile: policy } : {}),
+      // only when asked: BuildKit's SBOM needs its scanner image, and its provenance holds times
+      ...(inputs.sbom || inputs.provenance
+        ? { attest: { sbom: inputs.sbom === 'spdx', provenance: inputs.provenance === true } }
+        : {}),
       annotations: {
         manifests: Object.fromEntries(
           inputs.platforms.map((p) => [formatPlatform(p), baseAnnotations(bases, final, p)]),
@@ -268,6 +279,17 @@ export async function buildWithPack(r: Run): Promise<ExternalBuild> {
   const { inputs } = r;
   const exec = r.exec ?? execFile;
   const [first, ...others] = r.destinations;
+  for (const [input, given] of [
+    [INPUT.sbom, inputs.sbom],
+    [INPUT.provenance, inputs.provenance],
+  ] as const)
+    if (given)
+      throw new ValidationError(
+        input,
+        String(given),
+        'false or empty with builder: pack',
+        'pack writes its own SBOM layers (pack sbom download) and no provenance',
+      );
   if (!first)
     throw new ValidationError(
       INPUT.push,

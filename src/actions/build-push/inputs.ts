@@ -1,3 +1,4 @@
+import { SBOM_FORMATS, type SbomFormat } from '../../attest/sbom.js';
 import { existsSync } from 'node:fs';
 import * as core from '../../runtime/core.js';
 import { parseCacheSpec, type CacheSpec } from '../../build/buildkit/argv.js';
@@ -57,6 +58,8 @@ export const INPUT = {
   cacheFrom: 'cache-from',
   cacheTo: 'cache-to',
   packBuilder: 'pack-builder',
+  sbom: 'sbom',
+  provenance: 'provenance',
   trustBuilder: 'trust-builder',
 } as const;
 
@@ -67,6 +70,7 @@ export const OUTPUT = {
   platformDigests: 'platform-digests',
   metadata: 'metadata',
   ociLayout: 'oci-layout',
+  attestations: 'attestations',
 } as const;
 
 export const BUILDERS = ['auto', 'go', 'buildkit', 'pack'] as const;
@@ -107,6 +111,16 @@ export interface BuildPushInputs {
   /** pack: the builder image ('' = pack's configured default) and whether to trust it. */
   packBuilder: string;
   trustBuilder: boolean;
+  /** undefined = the builder's default (go: spdx and provenance; buildkit, pack: none). */
+  sbom: SbomFormat | false | undefined;
+  provenance: boolean | undefined;
+}
+
+function readSbom(): SbomFormat | false | undefined {
+  const value = readString(INPUT.sbom);
+  if (value === '') return undefined;
+  if (value === 'false') return false;
+  return readEnum(INPUT.sbom, [...SBOM_FORMATS, 'false'] as const, 'spdx') as SbomFormat;
 }
 
 const TAG_ACCEPTED =
@@ -262,6 +276,8 @@ export function readInputs(): BuildPushInputs {
   const pushRaw = readString(INPUT.push);
   return {
     builder: readEnum(INPUT.builder, BUILDERS, 'auto'),
+    sbom: readSbom(),
+    provenance: readString(INPUT.provenance) ? readBoolean(INPUT.provenance, true) : undefined,
     tagRules,
     flavor: parseFlavor(INPUT.flavor, readList(INPUT.flavor, { newlineOnly: true })),
     context,

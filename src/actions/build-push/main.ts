@@ -4,6 +4,8 @@ import * as core from '../../runtime/core.js';
 import { resolveBase, STATIC_BASE_BUILD_TAGS } from '../../build/base.js';
 import { buildGo } from '../../build/go/builder.js';
 import { goMissing } from '../../build/go/compile.js';
+import { attestations } from '../../attest/artifacts.js';
+import type { BuildRun } from '../../attest/provenance.js';
 import { gitContextFromEnv } from '../../github/context.js';
 import { deriveMetadata } from '../../github/metadata.js';
 import { evaluateTagRules } from '../../github/tagrules.js';
@@ -243,14 +245,43 @@ export async function main(): Promise<void> {
             .catch(() => undefined);
       },
     });
-    const { labels } = await plan;
+    const { labels, epoch, base } = await plan;
     const digest = result.index.digest;
+    const sbom = inputs.sbom ?? 'spdx';
+    const withProvenance = inputs.provenance ?? true;
+    const { artifacts, attached } =
+      sbom || withProvenance
+        ? attestations(result.images, {
+            sbom,
+            provenance: withProvenance,
+            name: first ? referenceName(first) : `oci:${layoutDir}`,
+            created: new Date(epoch * 1000).toISOString(),
+            revision: git.sha || 'unknown',
+            baseFor: (p) => {
+              const b = base.perPlatform.get(p);
+              return base.reference && b?.manifestDigest
+                ? { name: formatReference(base.reference), digest: b.manifestDigest }
+                : undefined;
+            },
+            run: buildRun(git),
+            parameters: {
+              platforms: inputs.platforms.map(formatPlatform),
+              main: inputs.main,
+              ldflags: inputs.ldflags,
+              tags: intended.length ? intended : tags,
+              buildTags: inputs.base === 'static' ? STATIC_BASE_BUILD_TAGS : [],
+              base: inputs.base,
+            },
+          })
+        : { artifacts: [], attached: {} };
     core.info(`Built ${digest} for ${inputs.platforms.map(formatPlatform).join(', ')}`);
 
     const pushed: string[] = [];
     for (const { target, tags: repoTags } of registryTargets) {
       await timeline.phase('push', async (attrs) => {
-        const stats = await publish(target, result.images, result.index, repoTags);
+        const stats = await publish(target, result.images, result.index, repoTags, {
+          artifacts,
+        });
         Object.assign(attrs, { repository: target.name, tags: repoTags, ...stats });
         core.info(
           `Pushed ${target.name}@${digest} ${repoTags.length ? `as ${repoTags.join(', ')}` : 'by digest, untagged'}: ${stats.blobsUploaded} blobs uploaded (${stats.bytesUploaded} bytes), ${stats.blobsMounted} mounted, ${stats.blobsExisting} already there`,
@@ -268,6 +299,7 @@ export async function main(): Promise<void> {
           result.images,
           result.index,
           layoutTags.length ? layoutTags : ['latest'],
+          { artifacts },
         );
         Object.assign(attrs, { dir: layoutDir, ...stats });
         core.info(
@@ -285,7 +317,26 @@ export async function main(): Promise<void> {
       ),
       labels,
     });
+    core.setOutput(OUTPUT.attestations, JSON.stringify(attached));
+    for (const [p, a] of Object.entries(attached))
+      core.info(
+        `${p}: ${[a.sbom ? `SBOM (${sbom}) ${a.sbom}` : '', a.provenance ? `provenance ${a.provenance}` : ''].filter(Boolean).join(', ')}`,
+      );
   } finally {
     pool.close();
   }
+}
+
+/** Where the build ran, for provenance: the workflow (builder) and this run (invocation). */
+function buildRun(git: ReturnType<typeof gitContextFromEnv>): BuildRun {
+  const server = git.serverUrl.replace(/\/+$/, '');
+  const repositoryUrl = `${server}/${git.repository}`;
+  const runUrl = `${repositoryUrl}/actions/runs/${process.env.GITHUB_RUN_ID ?? '0'}/attempts/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`;
+  const workflowRef = process.env.GITHUB_WORKFLOW_REF;
+  return {
+    repositoryUrl,
+    ref: git.ref,
+    runUrl,
+    builderId: workflowRef ? `${server}/${workflowRef}` : runUrl,
+  };
 }

@@ -1,7 +1,12 @@
 import type { Digest } from '../../oci/digest.js';
 import type { Reference } from '../../oci/reference.js';
 import type { Credentials } from '../../oci/registry/auth.js';
-import { parseAnnotations, readCredentials, referenceInput } from '../../publish/inputs.js';
+import {
+  parseAnnotations,
+  readCredentials,
+  referenceInput,
+  tagReference,
+} from '../../publish/inputs.js';
 import { ValidationError } from '../../runtime/errors.js';
 import { readList, readListOf } from '../../runtime/inputs.js';
 
@@ -47,17 +52,7 @@ export function readInputs(): MergeInputs {
   const tagValues = readList(INPUT.tags);
   if (tagValues.length === 0)
     throw new ValidationError(INPUT.tags, '', TAG_ACCEPTED, 'no tags given');
-  const tags = tagValues.map((v) => {
-    const ref = referenceInput(INPUT.tags, v, TAG_ACCEPTED);
-    if (!ref.tag || ref.digest)
-      throw new ValidationError(
-        INPUT.tags,
-        v,
-        TAG_ACCEPTED,
-        ref.digest ? 'a tag may not carry a digest' : 'no tag',
-      );
-    return ref as Reference & { tag: string };
-  });
+  const tags = tagValues.map((v) => tagReference(INPUT.tags, v, TAG_ACCEPTED));
   const credentials = readCredentials(INPUT.username, INPUT.password);
   return {
     sources,

@@ -1,8 +1,6 @@
 import type { Reference } from '../../oci/reference.js';
-import { isValidTag } from '../../oci/reference.js';
 import type { Credentials } from '../../oci/registry/auth.js';
-import { readCredentials, referenceInput } from '../../publish/inputs.js';
-import { ValidationError } from '../../runtime/errors.js';
+import { readCredentials, referenceInput, tagReference } from '../../publish/inputs.js';
 import { readList, readListOf, readString } from '../../runtime/inputs.js';
 
 /** Input and output names, as in actions/rebase/action.yml. */
@@ -43,18 +41,7 @@ export function readInputs(): RebaseInputs {
   const tagValues = readListOf(INPUT.tags, TAGS_ACCEPTED);
   // by default the tag the image was read under moves; an image read by digest moves no tag
   const tags = (tagValues.length ? tagValues : image.tag && !image.digest ? [image.tag] : []).map(
-    (v) => {
-      if (isValidTag(v)) return { registry: image.registry, repository: image.repository, tag: v };
-      const ref = referenceInput(INPUT.tags, v, TAGS_ACCEPTED);
-      if (!ref.tag || ref.digest)
-        throw new ValidationError(
-          INPUT.tags,
-          v,
-          TAGS_ACCEPTED,
-          ref.digest ? 'a tag may not carry a digest' : 'no tag',
-        );
-      return ref as Reference & { tag: string };
-    },
+    (v) => tagReference(INPUT.tags, v, TAGS_ACCEPTED, image),
   );
   const credentials = readCredentials(INPUT.username, INPUT.password);
   return {

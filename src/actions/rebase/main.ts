@@ -16,7 +16,7 @@ import {
   type Reference,
 } from '../../oci/reference.js';
 import type { RegistryClient } from '../../oci/registry/client.js';
-import { RegistryError } from '../../oci/registry/errors.js';
+import { isNotFound } from '../../oci/registry/errors.js';
 import { RegistryPool } from '../../publish/clients.js';
 import {
   blobToPush,
@@ -30,13 +30,6 @@ import * as core from '../../runtime/core.js';
 import { UserError, ValidationError } from '../../runtime/errors.js';
 import { Timeline } from '../../runtime/timeline.js';
 import { INPUT, OUTPUT, readInputs, type RebaseInputs } from './inputs.js';
-
-function isNotFound(err: unknown): boolean {
-  return (
-    err instanceof RegistryError &&
-    (err.status === 404 || err.hasCode('MANIFEST_UNKNOWN') || err.hasCode('NAME_UNKNOWN'))
-  );
-}
 
 /** The image as it is: its top manifest, and each platform's manifest and config. */
 async function readImage(client: RegistryClient, image: Reference) {

@@ -5,7 +5,14 @@ import * as glob from '@actions/glob';
 import type { Credentials } from '../../oci/registry/auth.js';
 import { readCredentials, referenceInput } from '../../publish/inputs.js';
 import { ValidationError } from '../../runtime/errors.js';
-import { readEnum, readList, readPath, readSecret, readString } from '../../runtime/inputs.js';
+import {
+  readBoolean,
+  readEnum,
+  readList,
+  readPath,
+  readSecret,
+  readString,
+} from '../../runtime/inputs.js';
 import { resolveInside } from '../../runtime/workspace.js';
 import { runnerTemp } from '../../runtime/temp.js';
 import { SEVERITY_NAMES } from '../../tools/scan/finding.js';
@@ -14,6 +21,7 @@ import { SEVERITY_NAMES } from '../../tools/scan/finding.js';
 export const INPUT = {
   dockerfile: 'dockerfile',
   image: 'image',
+  sbom: 'sbom',
   fs: 'fs',
   severity: 'severity',
   failOn: 'fail-on',
@@ -38,6 +46,8 @@ export interface ScanInputs {
   image: string;
   /** With `image: oci:<dir>`: the layout directory, resolved inside the workspace or RUNNER_TEMP. */
   imageLayout: string;
+  /** Scan each platform's attached SBOM (trivy sbom) instead of its layers, where it has one. */
+  sbom: boolean;
   fs: string[];
   severity: string;
   failOn: string;
@@ -150,6 +160,7 @@ export async function readInputs(): Promise<ScanInputs> {
     workspace,
     dockerfiles: await expandDockerfiles(workspace),
     ...readImage(),
+    sbom: readBoolean(INPUT.sbom, false),
     fs: readList(INPUT.fs).map((f) =>
       resolveInside(INPUT.fs, f, { accepted: 'directories or files in the workspace to scan' }),
     ),

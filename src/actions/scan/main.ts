@@ -103,6 +103,8 @@ export async function main(): Promise<void> {
     return { hadolint, trivy };
   });
   const findings: Finding[] = [];
+  /** What trivy was given for `image`, per platform: the image, or its attached SBOM. */
+  const scanned: string[] = [];
 
   for (const file of inputs.dockerfiles) {
     await timeline.phase(`hadolint ${file}`, async (attrs) => {
@@ -158,7 +160,13 @@ export async function main(): Promise<void> {
     if (inputs.image) {
       await withTempDir('scan-views', async (views) => {
         for (const t of await imageTargets(inputs, views)) {
-          const found = await trivy(t.label, ['image', ...t.args]);
+          scanned.push(
+            t.command === 'sbom'
+              ? `${t.label}: its SBOM (${t.sbom}), with trivy sbom`
+              : `${t.label}: the image${inputs.sbom ? ' (no SBOM attached)' : ''}`,
+          );
+          core.info(`Scanning ${scanned.at(-1)}`);
+          const found = await trivy(t.label, [t.command, ...t.args]);
           // name the image as given, and its platform: the same CVE on two platforms is two findings
           for (const f of found) f.file = `${t.label}: ${f.file}`;
           findings.push(...found);
@@ -193,6 +201,7 @@ export async function main(): Promise<void> {
   emitAnnotations(plan.shown);
 
   const summary = renderScanSummary({
+    scanned,
     reported,
     overflow: plan.overflow,
     failOn: inputs.failOn,

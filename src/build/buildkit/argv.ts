@@ -27,6 +27,8 @@ export interface BuildctlRequest {
   sourcePolicyFile?: string;
   /** Annotations of each platform's image (by platform), and of the index. */
   annotations?: OutputAnnotations;
+  /** BuildKit's own attestations, asked for: its SBOM generator (SPDX), SLSA provenance. */
+  attest?: { sbom: boolean; provenance: boolean };
 }
 
 export interface OutputAnnotations {
@@ -113,6 +115,8 @@ export function buildctlBuildArgs(r: BuildctlRequest): string[] {
     ...r.cacheFrom.flatMap((c) => ['--import-cache', cacheCsv(c)]),
     ...r.cacheTo.flatMap((c) => ['--export-cache', cacheCsv(c)]),
     ...(r.sourcePolicyFile ? ['--source-policy-file', r.sourcePolicyFile] : []),
+    ...(r.attest?.sbom ? opt('attest:sbom=') : []),
+    ...(r.attest?.provenance ? opt('attest:provenance=mode=max') : []),
     '--output',
     outputCsv(r.output, r.platforms, r.annotations),
     '--metadata-file',

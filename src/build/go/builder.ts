@@ -17,7 +17,7 @@ import type { BuildResult, PlatformImage } from '../builder.js';
 import { assembleImage } from '../image.js';
 import { treeEntries } from '../tree.js';
 import { writeLayer, type BuiltLayer, type LayerEntry } from '../layer.js';
-import { readGoVersion } from './buildinfo.js';
+import { readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { binaryName, checkMainPackage, compileGo, goVersion, MAIN_ACCEPTED } from './compile.js';
 import { ValidationError } from '../../runtime/errors.js';
 import { workspaceRoot } from '../../runtime/workspace.js';
@@ -130,6 +130,7 @@ interface Compiled {
   binary: string;
   size: number;
   goVersion: string;
+  buildInfo?: BuildInfo;
 }
 
 /**
@@ -180,8 +181,9 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
     }
     const size = (await stat(binary)).size;
     // the version that built this very binary, as `go version <binary>` reports it
-    const goVer = (await readGoVersion(binary)) ?? (await goVersion(o.exec, o.go));
-    return { platform, binary, size, goVersion: goVer };
+    const buildInfo = await readBuildInfo(binary);
+    const goVer = buildInfo?.goVersion ?? (await goVersion(o.exec, o.go));
+    return { platform, binary, size, goVersion: goVer, ...(buildInfo ? { buildInfo } : {}) };
   };
   // layering runs beside the compiles, uploads do not: nothing reaches a registry before every
   // platform compiled and the main package is known good, so a failed build leaves nothing there
@@ -280,6 +282,7 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       config,
       manifest,
       descriptor: descriptorOf(manifest, { platform: c.platform }),
+      ...(c.buildInfo ? { buildInfo: c.buildInfo } : {}),
       blobs: [
         ...baseBlobs,
         ...own.map((l) => ({ descriptor: l.layer.descriptor, source: l.layer.source })),

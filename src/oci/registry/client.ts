@@ -4,7 +4,7 @@ import { retry, type RetryOptions } from '../../runtime/retry.js';
 import type { Descriptor } from '../descriptor.js';
 import { sha256Digest, type Digest } from '../digest.js';
 import { type Blob, mediaTypeOfManifest } from '../manifest.js';
-import { MANIFEST_ACCEPT } from '../mediatypes.js';
+import { MANIFEST_ACCEPT, MediaType } from '../mediatypes.js';
 import { registryApiHost } from '../reference.js';
 import { Authenticator, parseChallenge, repositoryScope, type Credentials } from './auth.js';
 import { isTemporary, RegistryError, retryAfterOf } from './errors.js';
@@ -382,6 +382,34 @@ export class RegistryClient {
     });
   }
 
+  /**
+   * What refers to a manifest (distribution-spec v1.1): the referrers API where the registry has
+   * it, else the referrers tag `sha256-<hex>` clients keep; empty when neither lists anything.
+   */
+  async referrers(repository: string, digest: Digest): Promise<Descriptor[]> {
+    const read = async (path: string, ok: number[]) => {
+      const url = this.url(path);
+      const res = await this.request(
+        { method: 'GET', url, headers: { Accept: MediaType.ociIndex } },
+        [repositoryScope(repository, 'pull')],
+        ok,
+      );
+      if (res.status !== 200) return undefined;
+      const ct = headerOf(res, 'content-type') ?? '';
+      if (!ct.startsWith(MediaType.ociIndex)) return undefined;
+      return (
+        (JSON.parse(res.body.toString('utf8')) as { manifests?: Descriptor[] }).manifests ?? []
+      );
+    };
+    return this.withRetry(`GET referrers ${repository}@${digest}`, async () => {
+      const api = await read(`/v2/${repository}/referrers/${digest}`, [200, 404]);
+      if (api) return api;
+      return (
+        (await read(`/v2/${repository}/manifests/${digest.replace(':', '-')}`, [200, 404])) ?? []
+      );
+    });
+  }
+
   /** HEAD a manifest: its descriptor, or undefined when the registry does not have it. */
   async headManifest(
     repository: string,
@@ -412,6 +440,25 @@ export class RegistryClient {
 
   /** PUT a manifest or index under a tag or its digest. */
   async putManifest(repository: string, reference: string, blob: Blob): Promise<Digest> {
+    await this.putManifestAnswered(repository, reference, blob);
+    return blob.digest;
+  }
+
+  /**
+   * Stores a manifest that has a `subject` by its digest; true when the registry indexed it for
+   * the referrers API (it answers with `OCI-Subject`), false when the client must keep the
+   * referrers tag (`sha256-<hex>`) itself — distribution-spec v1.1.
+   */
+  async putReferrer(repository: string, blob: Blob): Promise<boolean> {
+    const res = await this.putManifestAnswered(repository, blob.digest, blob);
+    return headerOf(res, 'oci-subject') !== undefined;
+  }
+
+  private putManifestAnswered(
+    repository: string,
+    reference: string,
+    blob: Blob,
+  ): Promise<HttpResponse> {
     return this.withRetry(`PUT manifest ${repository}:${reference}`, async () => {
       const url = this.url(`/v2/${repository}/manifests/${reference}`);
       const res = await this.request(
@@ -431,7 +478,7 @@ export class RegistryClient {
           `registry stored digest ${answered}, expected ${blob.digest}`,
         );
       }
-      return blob.digest;
+      return res;
     });
   }
 

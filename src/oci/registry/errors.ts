@@ -88,3 +88,11 @@ export function parseErrorBody(body: Buffer): RegistryErrorCode[] {
     return [];
   }
 }
+
+/** The registry has no such manifest or repository (404, MANIFEST_UNKNOWN, NAME_UNKNOWN). */
+export function isNotFound(err: unknown): boolean {
+  return (
+    err instanceof RegistryError &&
+    (err.status === 404 || err.hasCode('MANIFEST_UNKNOWN') || err.hasCode('NAME_UNKNOWN'))
+  );
+}

@@ -6,6 +6,8 @@ import { countBySeverity, type Finding } from './finding.js';
  * reported finding GitHub did not show as an annotation.
  */
 export function renderScanSummary(o: {
+  /** What was scanned for the image input: per platform, the image or its SBOM. */
+  scanned?: readonly string[];
   reported: readonly Finding[];
   overflow: readonly Finding[];
   failOn: string;
@@ -24,6 +26,8 @@ export function renderScanSummary(o: {
           ? `**${o.failing} at or above ${o.failOn}: the step fails.**`
           : `None at or above ${o.failOn}.`),
   ];
+  if (o.scanned?.length)
+    lines.push('', 'Scanned:', '', ...o.scanned.map((s) => `- ${escapeCell(s)}`));
   if (o.overflow.length) {
     lines.push(
       '',

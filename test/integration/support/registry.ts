@@ -121,3 +121,11 @@ export function storedFiles(registry: RunningRegistry, repository = ''): string[
   const dir = join(registry.dir, 'data', 'docker', 'registry', 'v2', 'repositories', repository);
   return existsSync(dir) ? readdirSync(dir, { recursive: true }).map(String).sort() : [];
 }
+
+/** A repository's tags, less the referrers tags (sha256-<hex>) that list SBOMs and provenance. */
+export async function imageTags(
+  client: { listTags(repository: string): Promise<string[]> },
+  repository: string,
+): Promise<string[]> {
+  return (await client.listTags(repository)).filter((t) => !/^sha256-[0-9a-f]{64}$/.test(t));
+}

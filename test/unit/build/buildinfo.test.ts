@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readGoVersion } from '../../../src/build/go/buildinfo.js';
+import { parseModInfo, readGoVersion } from '../../../src/build/go/buildinfo.js';
 
 /** Go's build info header (1.18+): magic, pointer size, flags, padding to 32, then varint strings. */
 function buildInfo(version: string, flags = 0x2): Buffer {
@@ -46,5 +46,43 @@ describe('readGoVersion', () => {
     expect(await readGoVersion(file(Buffer.alloc(10_000, 0x41)))).toBeUndefined();
     expect(await readGoVersion(file(Buffer.alloc(16), buildInfo('go1.17', 0)))).toBeUndefined();
     expect(await readGoVersion(file(Buffer.alloc(0)))).toBeUndefined();
+  });
+});
+
+describe('parseModInfo', () => {
+  it('reads what go version -m prints: path, the main module, deps with their replacements, build settings', () => {
+    const text = [
+      'path\texample.com/svc/cmd/server',
+      'mod\texample.com/svc\t(devel)\t',
+      'dep\tgithub.com/go-chi/chi/v5\tv5.0.12\th1:9euLV5sTrTNTRUU9POmDUvfxyj6LAABLUcEWO+JJb4s=',
+      'dep\tgolang.org/x/net\tv0.25.0',
+      '=>\t../net\t(devel)\t',
+      'build\t-tags=timetzdata',
+      'build\t-ldflags="-s -w -X main.version=1.2.3"',
+      'build\tvcs.revision=0123abc',
+      '',
+    ].join('\n');
+    expect(parseModInfo('go1.23.4', text)).toEqual({
+      goVersion: 'go1.23.4',
+      path: 'example.com/svc/cmd/server',
+      main: { path: 'example.com/svc', version: '(devel)' },
+      deps: [
+        {
+          path: 'github.com/go-chi/chi/v5',
+          version: 'v5.0.12',
+          sum: 'h1:9euLV5sTrTNTRUU9POmDUvfxyj6LAABLUcEWO+JJb4s=',
+        },
+        {
+          path: 'golang.org/x/net',
+          version: 'v0.25.0',
+          replace: { path: '../net', version: '(devel)' },
+        },
+      ],
+      settings: {
+        '-tags': 'timetzdata',
+        '-ldflags': '-s -w -X main.version=1.2.3',
+        'vcs.revision': '0123abc',
+      },
+    });
   });
 });

@@ -94,6 +94,29 @@ describe('buildctl build argv', () => {
     );
   });
 
+  it("asks BuildKit for its own SBOM and provenance only when told to, as buildx's --sbom/--provenance do", () => {
+    const request = {
+      context: '/w',
+      dockerfileDir: '/w',
+      filename: 'Dockerfile',
+      platforms: ['linux/amd64'],
+      buildArgs: {},
+      labels: {},
+      secrets: [],
+      cacheFrom: [],
+      cacheTo: [],
+      output: { kind: 'oci-layout', dest: '/t/l' } as const,
+      metadataFile: '/t/m.json',
+    };
+    const opts = (argv: string[]) => argv.filter((a, i) => argv[i - 1] === '--opt');
+    expect(opts(buildctlBuildArgs(request)).filter((o) => o.startsWith('attest:'))).toEqual([]);
+    expect(
+      opts(buildctlBuildArgs({ ...request, attest: { sbom: true, provenance: true } })).filter(
+        (o) => o.startsWith('attest:'),
+      ),
+    ).toEqual(['attest:sbom=', 'attest:provenance=mode=max']);
+  });
+
   it('quotes CSV fields as Go encoding/csv reads them', () => {
     expect(csv(['a=1', 'b=x,y', 'c="q"'])).toBe('a=1,"b=x,y","c=""q"""');
   });

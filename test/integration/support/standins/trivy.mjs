@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // STAND-IN for trivy (the real binary cannot be fetched on the test machine): replays recorded
 // `--format json` reports from test/fixtures/upstream — STANDIN_TRIVY_IMAGE for `trivy image`,
-// STANDIN_TRIVY_FS for `trivy fs` — creates <cache-dir>/db as a DB download would, and records
-// its argv in STANDIN_LOG.
+// STANDIN_TRIVY_FS for `trivy fs`, STANDIN_TRIVY_SBOM for `trivy sbom` — creates <cache-dir>/db as
+// a DB download would, and records its argv in STANDIN_LOG (for `sbom`, also what the file is:
+// real trivy reads SPDX JSON and CycloneDX JSON and refuses anything else).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { record } from './registry-push.mjs';
@@ -23,19 +24,31 @@ function scannedManifest(dir) {
   return top.mediaType.includes('index') ? blob(top.digest).manifests[0]?.digest : top.digest;
 }
 const input = argv.includes('--input') ? argv[argv.indexOf('--input') + 1] : undefined;
+/** `trivy sbom <file>`: the document's format, as trivy's decoder tells them apart. */
+function sbomFormat(file) {
+  const doc = JSON.parse(readFileSync(file, 'utf8'));
+  if (doc.spdxVersion) return doc.spdxVersion;
+  if (doc.bomFormat === 'CycloneDX') return `CycloneDX ${doc.specVersion}`;
+  console.error(`stand-in trivy: ${file} is neither SPDX nor CycloneDX JSON`);
+  process.exit(1);
+}
+const sbomFile = argv[0] === 'sbom' ? argv[argv.length - 1] : undefined;
 record({
   tool: 'trivy',
   argv,
   downloadedDb: Boolean(downloaded),
   ...(input ? { scanned: scannedManifest(input) } : {}),
+  ...(sbomFile ? { sbom: sbomFormat(sbomFile) } : {}),
 });
 if (downloaded) {
   mkdirSync(join(cacheDir, 'db'), { recursive: true });
   writeFileSync(join(cacheDir, 'db', 'trivy.db'), 'stand-in vulnerability DB\n');
 }
-const fixture = { image: process.env.STANDIN_TRIVY_IMAGE, fs: process.env.STANDIN_TRIVY_FS }[
-  argv[0]
-];
+const fixture = {
+  image: process.env.STANDIN_TRIVY_IMAGE,
+  fs: process.env.STANDIN_TRIVY_FS,
+  sbom: process.env.STANDIN_TRIVY_SBOM,
+}[argv[0]];
 if (!fixture) {
   console.error(`stand-in trivy: nothing recorded for "${argv[0]}"`);
   process.exit(1);

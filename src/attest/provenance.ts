@@ -1,0 +1,84 @@
+import { compiled, ociPurl, type AttestedImage } from './subject.js';
+
+export const IN_TOTO_STATEMENT = 'https://in-toto.io/Statement/v1';
+export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
+/** What the build was: gantry's go builder (a URN: the product's home is wherever it is forked). */
+export const GO_BUILD_TYPE = 'urn:gantry:buildtype:go:v1';
+
+/** Where and how the build ran, from the GitHub context (absent outside Actions). */
+export interface BuildRun {
+  /** https://github.com/owner/repo */
+  repositoryUrl: string;
+  /** refs/heads/main, refs/tags/v1.2.3, … */
+  ref: string;
+  /** …/actions/runs/<id>/attempts/<n>: the invocation. */
+  runUrl: string;
+  /** The builder: the workflow file at its ref (https://github.com/owner/repo/.github/workflows/x.yml@ref). */
+  builderId: string;
+}
+
+/** The parameters that shaped the image (build-push's inputs that change its bytes). */
+export interface BuildParameters {
+  platforms: string[];
+  main: string;
+  ldflags: string[];
+  tags: string[];
+  buildTags: string[];
+  base: string;
+}
+
+/**
+ * An in-toto Statement v1 with a SLSA v1 provenance predicate for one platform image: the builder
+ * (the workflow run), the source (repository, commit), the parameters that matter, and what was
+ * resolved (the commit, the base by digest, the Go toolchain, every module by checksum).
+ */
+export function provenanceStatement(
+  image: AttestedImage,
+  run: BuildRun,
+  parameters: BuildParameters,
+): object {
+  const info = image.buildInfo;
+  const arch = image.platform.split('/')[1];
+  return {
+    _type: IN_TOTO_STATEMENT,
+    subject: [{ name: image.name, digest: { sha256: image.digest.slice('sha256:'.length) } }],
+    predicateType: SLSA_PROVENANCE_V1,
+    predicate: {
+      buildDefinition: {
+        buildType: GO_BUILD_TYPE,
+        externalParameters: {
+          source: { repository: run.repositoryUrl, ref: run.ref },
+          platform: image.platform,
+          ...parameters,
+        },
+        internalParameters: { goVersion: info.goVersion, buildSettings: info.settings },
+        resolvedDependencies: [
+          {
+            uri: `git+${run.repositoryUrl}@${run.ref}`,
+            digest: { gitCommit: image.revision },
+          },
+          ...(image.base
+            ? [
+                {
+                  uri: ociPurl(image.base.name, image.base.digest, arch),
+                  digest: { sha256: image.base.digest.slice('sha256:'.length) },
+                },
+              ]
+            : []),
+          { uri: `pkg:golang/toolchain@${info.goVersion}`, name: 'go' },
+          ...info.deps.map((d) => {
+            const m = compiled(d);
+            return {
+              uri: `pkg:golang/${m.path}@${m.version}`,
+              ...(m.sum ? { annotations: { h1: m.sum } } : {}),
+            };
+          }),
+        ],
+      },
+      runDetails: {
+        builder: { id: run.builderId },
+        metadata: { invocationId: run.runUrl },
+      },
+    },
+  };
+}
