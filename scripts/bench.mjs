@@ -1,13 +1,11 @@
-// Bundles bench/<name>.ts with ncc (as the actions are) and runs it: npm run bench -- <name>
+// Bundles bench/<name>.ts with ncc (as the actions are) and runs it: npm run bench -- <name>;
+// npm run bench alone runs bench/suite.ts (P1–P5 in one table).
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const name = process.argv[2];
-if (!name) {
-  console.error('usage: npm run bench -- <name>   (a file bench/<name>.ts)');
-  process.exit(2);
-}
+// no name: the whole suite (bench/suite.ts), every figure in one table
+const name = process.argv[2] ?? 'suite';
 const out = join(root, 'build', 'bench', name);
 execFileSync(
   process.execPath,

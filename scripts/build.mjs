@@ -1,6 +1,7 @@
 // Bundles each src/entrypoints/<action>.ts into dist/<action>/index.js (ESM) with @vercel/ncc.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import UglifyJS from 'uglify-js';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -34,15 +35,28 @@ for (const name of entries) {
   // ncc emits ESM for a "type": "module" package; the runner needs to know it is ESM.
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n');
   // ncc copies files it believes the code reads at run time (a path.resolve(x, 'src', y) is
-  // enough to ship a tree of node_modules); an action is one file, so anything else is a mistake.
+  // enough to ship a tree of node_modules); an action is its bundle and the chunks of the heavy
+  // libraries it imports only when needed (src/runtime/lazy.ts), so anything else is a mistake.
   const extra = readdirSync(out).filter(
-    (f) => !['index.js', 'package.json', 'licenses.txt'].includes(f),
+    (f) => !['index.js', 'package.json', 'licenses.txt'].includes(f) && !/^\d+\.index\.js$/.test(f),
   );
   if (extra.length) {
     console.error(
       `dist/${name}: ncc emitted ${extra.join(', ')} beside index.js; find the path expression it read as an asset`,
     );
     process.exit(1);
+  }
+  // ncc minifies index.js but not the chunks: minify them the same way
+  for (const chunk of readdirSync(out).filter((f) => /^\d+\.index\.js$/.test(f))) {
+    const file = join(out, chunk);
+    const r = UglifyJS.minify(readFileSync(file, 'utf8'), {
+      module: true,
+      compress: false,
+      mangle: true,
+      output: { comments: /^!|@license|@preserve/ },
+    });
+    if (r.error) throw r.error;
+    writeFileSync(file, r.code);
   }
   console.log(`built dist/${name}/index.js`);
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import * as tc from '@actions/tool-cache';
 import { UserError, ValidationError } from './errors.js';
 import { isLoopbackHost } from './net.js';
 import { redactUrl } from './redact.js';
@@ -41,7 +40,7 @@ export async function downloadVerified(
 ): Promise<string> {
   let file: string;
   try {
-    file = await tc.downloadTool(url, undefined, auth);
+    file = await (await import('@actions/tool-cache')).downloadTool(url, undefined, auth);
   } catch (err) {
     const status = (err as { httpStatusCode?: number }).httpStatusCode;
     throw new UserError(

@@ -1,8 +1,6 @@
 import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as core from '../runtime/core.js';
-import * as tc from '@actions/tool-cache';
-import { HttpClient } from '@actions/http-client';
 import { downloadVerified } from '../runtime/download.js';
 import { UserError, ValidationError } from '../runtime/errors.js';
 import { pathExists } from '../runtime/fs.js';
@@ -39,6 +37,7 @@ export interface Installed {
 
 /** `latest`: the API with a token; otherwise the releases/latest redirect (no unauthenticated API calls). */
 export async function resolveLatest(spec: ToolSpec, opts: InstallOptions): Promise<string> {
+  const { HttpClient } = await import('@actions/http-client');
   const http = new HttpClient('gantry', undefined, { allowRedirects: false });
   try {
     if (opts.token) {
@@ -102,6 +101,7 @@ export async function installTool(
   const binaries = spec.binaries(tag);
   const pathDir = (dir: string) => (spec.binDir ? join(dir, spec.binDir) : dir);
 
+  const tc = await import('@actions/tool-cache');
   const cached = tc.find(spec.name, cacheVersion, arch);
   if (
     cached &&
@@ -170,6 +170,7 @@ export async function installTool(
 
 /** A small text file, or undefined when the release has none (404). */
 async function downloadText(url: string): Promise<string | undefined> {
+  const { HttpClient } = await import('@actions/http-client');
   const http = new HttpClient('gantry');
   try {
     const res = await http.get(url);

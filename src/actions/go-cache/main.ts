@@ -82,13 +82,13 @@ async function readGoEnv(cwd: string): Promise<GoEnv> {
   }
 }
 
-function backendFor(
+async function backendFor(
   s: Pick<CacheState, 'backend' | 'localDir' | 'localMaxBytes'>,
-): CacheBackend | undefined {
+): Promise<CacheBackend | undefined> {
   if (s.backend === 'local')
     return new LocalCacheBackend(s.localDir, s.localMaxBytes, workspaceRoot());
   const gh = new GitHubCacheBackend();
-  if (gh.available()) return gh;
+  if (await gh.available()) return gh;
   core.warning(
     'The Actions cache service is not available to this job (no ACTIONS_RESULTS_URL); Go caches are neither restored nor saved. Use backend: local on runners without it.',
   );
@@ -192,7 +192,7 @@ export async function main(): Promise<void> {
         }),
   };
   const entries = () => [state.build, ...(state.modules ? [state.modules] : [])];
-  const backend = backendFor(state);
+  const backend = await backendFor(state);
   if (backend) {
     await timeline.phase('restore', async (attrs) => {
       if (state.modules)
@@ -246,7 +246,7 @@ export async function post(): Promise<void> {
   const state = readState<CacheState>(STATE);
   if (!state) return;
   const timeline = new Timeline(ACTION);
-  const backend = backendFor(state);
+  const backend = await backendFor(state);
   if (!backend) return;
   const kept = await timeline.phase('trim', async (attrs) => {
     const r = await trimEntries(

@@ -1,7 +1,6 @@
 import * as core from '../../runtime/core.js';
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import * as glob from '@actions/glob';
 import type { Credentials } from '../../oci/registry/auth.js';
 import { readCredentials, referenceInput } from '../../publish/inputs.js';
 import { ValidationError } from '../../runtime/errors.js';
@@ -121,6 +120,7 @@ async function expandDockerfiles(workspace: string): Promise<string[]> {
         throw new ValidationError(INPUT.dockerfile, pattern, DOCKERFILE_ACCEPTED, err.detail);
       throw err;
     }
+    const glob = await import('@actions/glob');
     const globber = await glob.create(isAbsolute(pattern) ? pattern : join(workspace, pattern), {
       matchDirectories: false,
     });

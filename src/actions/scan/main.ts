@@ -2,8 +2,6 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import * as core from '../../runtime/core.js';
-import { getOctokit } from '@actions/github';
-import * as io from '@actions/io';
 import { GitHubCacheBackend } from '../../cache/github.js';
 import { emitAnnotations, planAnnotations, publishCheckRun } from '../../github/annotations.js';
 import { gitContextFromEnv } from '../../github/context.js';
@@ -29,7 +27,7 @@ async function scanner(
   input: string,
 ): Promise<{ path: string; version: string }> {
   if (version === 'system') {
-    const path = await io.which(spec.name, false);
+    const path = await (await import('@actions/io')).which(spec.name, false);
     if (!path)
       throw new UserError(
         `${spec.name} is not on PATH (${input}: system); install it, or give a version`,
@@ -52,7 +50,7 @@ class DbCache {
 
   async restore(): Promise<string> {
     if (!this.enabled) return 'off';
-    if (!this.backend.available()) return 'no cache service';
+    if (!(await this.backend.available())) return 'no cache service';
     try {
       this.matched = await this.backend.restore([this.dir], this.key, ['gantry-trivy-db-']);
     } catch (err) {
@@ -62,7 +60,8 @@ class DbCache {
   }
 
   async save(): Promise<boolean> {
-    if (!this.enabled || !this.backend.available() || this.matched === this.key) return false;
+    if (!this.enabled || this.matched === this.key || !(await this.backend.available()))
+      return false;
     if (!(await pathExists(join(this.dir, 'db')))) return false;
     try {
       return await this.backend.save([this.dir], this.key);
@@ -229,6 +228,7 @@ export async function main(): Promise<void> {
   const [owner, repo] = git.repository.split('/');
   if (inputs.checks === 'auto' && inputs.token && owner && repo && git.sha) {
     try {
+      const { getOctokit } = await import('@actions/github');
       const r = await publishCheckRun(getOctokit(inputs.token), {
         owner,
         repo,

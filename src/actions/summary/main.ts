@@ -1,5 +1,4 @@
 import * as core from '../../runtime/core.js';
-import { getOctokit } from '@actions/github';
 import { commentMarker, upsertComment } from '../../github/comment.js';
 import { gitContextFromEnv, type GitContext } from '../../github/context.js';
 import {
@@ -35,11 +34,11 @@ function wantsComment(inputs: SummaryInputs, ctx: GitContext): boolean {
 }
 
 /** Where base-branch timings live: a directory when given, else the Actions cache when the job has it. */
-function baselineStore(inputs: SummaryInputs): BaselineStore | undefined {
+async function baselineStore(inputs: SummaryInputs): Promise<BaselineStore | undefined> {
   if (inputs.baselineDir) return new DirectoryBaselineStore(inputs.baselineDir);
   if (inputs.baseline === 'off') return undefined;
   const cache = new GitHubCacheBackend();
-  if (cache.available())
+  if (await cache.available())
     return new CacheBaselineStore(cache, join(userCacheDir(), 'gantry', 'baselines'));
   core.info('No Actions cache service in this job: phases are not compared with the base branch');
   return undefined;
@@ -54,7 +53,7 @@ export async function main(): Promise<void> {
   const inputs = readInputs();
   const ctx = gitContextFromEnv();
   const phases = readTimeline();
-  const store = baselineStore(inputs);
+  const store = await baselineStore(inputs);
 
   let baseline: Baseline | undefined;
   if (store && ctx.baseRef) {
@@ -88,6 +87,7 @@ export async function main(): Promise<void> {
       const marker = commentMarker(inputs.header);
       const body = renderReport(rows, totalMs, { ...common, marker, limit: COMMENT_LIMIT });
       try {
+        const { getOctokit } = await import('@actions/github');
         const r = await upsertComment(
           getOctokit(inputs.token),
           { owner, repo, issueNumber: ctx.prNumber! },

@@ -12,7 +12,6 @@ import { mapLimit } from '../../runtime/concurrency.js';
 import type { Exec } from '../../runtime/exec.js';
 import type { Timeline } from '../../runtime/timeline.js';
 import { STATIC_BASE_FILES, type BaseImage } from '../base.js';
-import { CA_ROOTS, CA_ROOTS_SOURCE } from '../static/ca-roots.js';
 import type { BuildResult, PlatformImage } from '../builder.js';
 import { assembleImage } from '../image.js';
 import { treeEntries } from '../tree.js';
@@ -85,6 +84,8 @@ async function sharedLayers(
   const steadyOpts = { mtime: 0, mediaType: MediaType.ociLayerTarGzip };
   const shared: { layer: BuiltLayer; createdBy: string }[] = [];
   if (base.kind === 'static') {
+    // 220 KB of certificates: a chunk of its own, read only when the static base is used
+    const { CA_ROOTS, CA_ROOTS_SOURCE } = await import('../static/ca-roots.js');
     const file = (path: string, content: string): LayerEntry => ({
       path,
       type: 'file',

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import * as io from '@actions/io';
 import { pathExists } from '../../runtime/fs.js';
 import { UserError } from '../../runtime/errors.js';
 import type { Exec } from '../../runtime/exec.js';
@@ -19,7 +18,7 @@ export async function findSystemEmulators(
   const found: Emulators = new Map();
   const missing: string[] = [];
   for (const a of arches) {
-    const path = await io.which(`qemu-${a.qemu}-static`, false);
+    const path = await (await import('@actions/io')).which(`qemu-${a.qemu}-static`, false);
     if (path) found.set(a.qemu, path);
     else missing.push(`qemu-${a.qemu}-static`);
   }

@@ -11,13 +11,18 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: 'test@gantry.invalid',
 };
 
-/** A git checkout of examples/hello-go, as actions/checkout leaves a workspace. */
-export function helloGoWorkspace(): string {
+/** A git checkout of examples/<name>, as actions/checkout leaves a workspace. */
+export function exampleWorkspace(name: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'gantry-ws-'));
-  cpSync(join(REPO_ROOT, 'examples', 'hello-go'), dir, { recursive: true });
+  cpSync(join(REPO_ROOT, 'examples', name), dir, { recursive: true });
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
-  commitAll(dir, 'hello-go', '2024-05-01T12:00:00Z');
+  commitAll(dir, name, '2024-05-01T12:00:00Z');
   return dir;
+}
+
+/** A git checkout of examples/hello-go. */
+export function helloGoWorkspace(): string {
+  return exampleWorkspace('hello-go');
 }
 
 export function commitAll(dir: string, message: string, date: string): void {

@@ -1,0 +1,99 @@
+/**
+ * P5: the whole pipeline in one step — the root action: go-cache, build-push, scan (hadolint and
+ * trivy stand-ins replaying recorded reports: no scanner download here), summary — against
+ * build-push alone, both on examples/orders-api after a one-line edit, pushed to a local registry.
+ */
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fixture } from '../test/harness/paths.js';
+import { Job } from '../test/harness/runner.js';
+import { startRegistry } from '../test/integration/support/registry.js';
+import { standInBin } from '../test/integration/support/stand-in-bin.js';
+import { commitAll, exampleWorkspace } from '../test/integration/support/workspace.js';
+import { stat, timed, type Figure } from './lib/table.js';
+
+const EVENT = {
+  name: 'push',
+  payload: {
+    ref: 'refs/heads/main',
+    repository: { default_branch: 'main', full_name: 'acme/orders-api' },
+  },
+};
+
+export async function measurePipeline(rounds: number): Promise<Figure[]> {
+  const work = mkdtempSync(join(tmpdir(), 'bench-p5-'));
+  const workspace = exampleWorkspace('orders-api');
+  const registry = await startRegistry();
+  const bin = standInBin(join(work, 'bin'), ['hadolint', 'trivy']);
+  let edits = 0;
+  const edit = () => {
+    appendFileSync(join(workspace, 'main.go'), `\nvar benchEdit${++edits} = ${edits}\n`);
+    commitAll(
+      workspace,
+      `edit ${edits}`,
+      `2024-06-01T12:${String(edits % 60).padStart(2, '0')}:00Z`,
+    );
+  };
+  const job = await Job.create({
+    workspace,
+    event: EVENT,
+    env: {
+      STANDIN_TRIVY_IMAGE: fixture('trivy', 'image-alpine-3.10.json'),
+      STANDIN_HADOLINT_JSON: fixture('hadolint', 'website-example.json'),
+      STANDIN_LOG: join(work, 'standins.jsonl'),
+      GOCACHE: join(work, 'gocache'),
+    },
+  });
+  job.path.unshift(bin);
+  const pipeline = async () => {
+    const r = await job.uses('.', {
+      with: {
+        images: `${registry.host}/orders`,
+        platforms: 'linux/amd64,linux/arm64',
+        'hadolint-version': 'system',
+        'trivy-version': 'system',
+        'cache-backend': 'local',
+        'cache-dir': join(work, 'store'),
+        'fail-on': 'none',
+        comment: 'never',
+      },
+    });
+    if (r.exitCode !== 0) throw new Error(`the pipeline failed: ${r.errors.join('; ')}`);
+  };
+  const alone = async () => {
+    const r = await job.uses('actions/build-push', {
+      with: { images: `${registry.host}/orders`, platforms: 'linux/amd64,linux/arm64' },
+    });
+    if (r.exitCode !== 0) throw new Error(`build-push failed: ${r.errors.join('; ')}`);
+  };
+  try {
+    for (const f of [pipeline, alone]) {
+      edit();
+      await f();
+    }
+    const times = { pipeline: [] as number[], alone: [] as number[] };
+    for (let r = 0; r < rounds; r++) {
+      edit();
+      times.alone.push(await timed(alone));
+      edit();
+      times.pipeline.push(await timed(pipeline));
+    }
+    return [
+      { id: 'P5', what: 'orders-api: build-push alone', samples: times.alone, unit: 's' },
+      {
+        id: 'P5',
+        what: 'the root action: cache → build → scan → summary',
+        samples: times.pipeline,
+        unit: 's',
+        versus: { what: 'build-push alone', median: stat(times.alone).median },
+        target: { ratio: 1.5, text: '≤ 1.5× build-push alone' },
+      },
+    ];
+  } finally {
+    await job.cleanup();
+    await registry.stop();
+    rmSync(work, { recursive: true, force: true });
+    rmSync(workspace, { recursive: true, force: true });
+  }
+}

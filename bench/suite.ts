@@ -1,0 +1,38 @@
+/**
+ * Every benchmark figure in one run, as one table (and JSON for tracking): medians with min/max,
+ * ratios measured side by side, each line with its target and whether it is met.
+ *   npm run bench                 all of P1–P5
+ *   npm run bench -- suite P1 P4  some of them
+ * BENCH_ROUNDS (default 5) rounds per figure. Not a test: CI does not run it.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../test/harness/paths.js';
+import { renderTable, toJson, type Figure } from './lib/table.js';
+import { measureEditRebuild } from './p1-edit-rebuild.js';
+import { measurePush } from './p2-push.js';
+import { measureGoCache } from './p3-go-cache.js';
+import { measureStartup } from './p4-startup.js';
+import { measurePipeline } from './p5-pipeline.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const PARTS: Record<string, (rounds: number) => Promise<Figure[]>> = {
+  P1: measureEditRebuild,
+  P2: measurePush,
+  P3: measureGoCache,
+  P4: measureStartup,
+  P5: measurePipeline,
+};
+
+const asked = process.argv.slice(2).map((a) => a.toUpperCase());
+const figures: Figure[] = [];
+for (const [id, measure] of Object.entries(PARTS)) {
+  if (asked.length && !asked.includes(id)) continue;
+  console.error(`${id}…`);
+  figures.push(...(await measure(ROUNDS)));
+}
+console.log(renderTable(figures));
+const out = join(REPO_ROOT, 'build', 'bench-results.json');
+mkdirSync(join(REPO_ROOT, 'build'), { recursive: true });
+writeFileSync(out, JSON.stringify(toJson(figures), null, 2));
+console.log(`\n${figures.length} figures, ${ROUNDS} rounds each; JSON: build/bench-results.json`);
