@@ -82,10 +82,16 @@ export async function publish(
   await target.putManifest(top);
   stats.manifests++;
   // SBOMs and provenance refer to what exists now; a tag then finds them with the image
-  for (const a of opts.artifacts ?? []) {
-    await target.attach(a);
-    stats.artifacts++;
-  }
+  // one subject's artifacts one after another (they share its referrers tag), subjects at once
+  const bySubject = new Map<Digest, ArtifactToPush[]>();
+  for (const a of opts.artifacts ?? [])
+    bySubject.set(a.subject, [...(bySubject.get(a.subject) ?? []), a]);
+  await mapLimit([...bySubject.values()], opts.concurrency ?? 4, async (group) => {
+    for (const a of group) {
+      await target.attach(a);
+      stats.artifacts++;
+    }
+  });
   // one at a time: an OCI layout's index.json is rewritten for each
   for (const tag of tags) await target.putManifest(top, tag);
   return stats;

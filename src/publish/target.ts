@@ -127,8 +127,17 @@ export class LayoutTarget implements Target {
         tag,
       );
   }
+  /** index.json is read, extended and written: one attach at a time. */
+  private attaching: Promise<void> = Promise.resolve();
+
   /** The artifact's blobs and manifest, listed in index.json with its subject and type. */
-  async attach(a: ArtifactToPush): Promise<void> {
+  attach(a: ArtifactToPush): Promise<void> {
+    const next = this.attaching.then(() => this.attachNow(a));
+    this.attaching = next.catch(() => undefined);
+    return next;
+  }
+
+  private async attachNow(a: ArtifactToPush): Promise<void> {
     await this.layout.writeBlob(EMPTY_DESCRIPTOR, EMPTY_JSON);
     await this.layout.writeBlob(
       { digest: a.content.digest, size: a.content.bytes.length },

@@ -28,6 +28,8 @@ export interface StepResult {
   warnings: string[];
   /** stdout and stderr as the runner shows them: secrets from add-mask replaced by ***. */
   log: string;
+  /** Wall time of the step's process, in milliseconds (0 for a skipped or composite step). */
+  ms?: number;
 }
 
 export interface ActionRun extends StepResult {
@@ -279,6 +281,7 @@ export class Job {
       GITHUB_STEP_SUMMARY: join(files, 'summary'),
     };
     await Promise.all(Object.values(f).map((p) => writeFile(p, '')));
+    const started = Date.now();
     const { exitCode, stdout, stderr } = await spawnStep(
       argv,
       { ...env, ...f },
@@ -302,6 +305,7 @@ export class Job {
       errors: commands.filter((c) => c.command === 'error').map((c) => c.message),
       warnings: commands.filter((c) => c.command === 'warning').map((c) => c.message),
       log,
+      ms: Date.now() - started,
     };
   }
 

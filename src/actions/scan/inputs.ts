@@ -1,5 +1,6 @@
 import * as core from '../../runtime/core.js';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Credentials } from '../../oci/registry/auth.js';
 import { readCredentials, referenceInput } from '../../publish/inputs.js';
@@ -103,6 +104,39 @@ function readImage(): { image: string; imageLayout: string } {
   return { image, imageLayout: dir };
 }
 
+/**
+ * The files a pattern matches. A directory, any depth, then a file name — the default Dockerfile
+ * glob is one — is a walk that follows no link and skips .git: on a repository with vendored
+ * modules @actions/glob takes a fifth of a second for it. Any other pattern goes to @actions/glob.
+ */
+async function findFiles(pattern: string): Promise<string[]> {
+  const m = /^(.*?)\/\*\*\/([^*?[{/]+)$/.exec(pattern);
+  if (!m) {
+    const glob = await import('@actions/glob');
+    return (await glob.create(pattern, { matchDirectories: false })).glob();
+  }
+  const [, root, name] = m as unknown as [string, string, string];
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    await Promise.all(
+      entries.map(async (e) => {
+        const path = join(dir, e.name);
+        if (e.isDirectory()) {
+          if (e.name !== '.git') await walk(path);
+        } else if (e.name === name && e.isFile()) out.push(path);
+      }),
+    );
+  };
+  await walk(root || '/');
+  return out;
+}
+
 async function expandDockerfiles(workspace: string): Promise<string[]> {
   const files: string[] = [];
   for (const pattern of readList(INPUT.dockerfile)) {
@@ -120,11 +154,8 @@ async function expandDockerfiles(workspace: string): Promise<string[]> {
         throw new ValidationError(INPUT.dockerfile, pattern, DOCKERFILE_ACCEPTED, err.detail);
       throw err;
     }
-    const glob = await import('@actions/glob');
-    const globber = await glob.create(isAbsolute(pattern) ? pattern : join(workspace, pattern), {
-      matchDirectories: false,
-    });
-    const matched = (await globber.glob()).sort().map((m) =>
+    const found = await findFiles(isAbsolute(pattern) ? pattern : join(workspace, pattern));
+    const matched = found.sort().map((m) =>
       resolveInside(INPUT.dockerfile, relative(workspace, m), {
         kind: 'file',
         accepted: DOCKERFILE_ACCEPTED,
