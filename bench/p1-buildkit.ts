@@ -17,6 +17,7 @@ import { REPO_ROOT } from '../test/harness/paths.js';
 import { Job } from '../test/harness/runner.js';
 import { startServer } from '../test/integration/support/http.js';
 import type { RunningRegistry } from '../test/integration/support/registry.js';
+import { crossCompileDockerfile } from './lib/dockerfile.js';
 import { timed } from './lib/table.js';
 
 const run = promisify(execFile);
@@ -32,18 +33,6 @@ export function buildkitMissing(): string | undefined {
     return `no BuildKit release archive (set GANTRY_BUILDKIT_ARCHIVE to ${ASSET})`;
   return undefined;
 }
-
-const dockerfile = (goroot: string, name: string) => `ARG REGISTRY
-FROM --platform=$BUILDPLATFORM \${REGISTRY}/bench/go:local AS build
-ARG TARGETARCH
-WORKDIR /src
-COPY . .
-ENV GOOS=linux GOARCH=$TARGETARCH
-RUN --mount=type=cache,target=/tmp/.cache/go-build ["${goroot}/bin/go", "build", "-trimpath", "-tags", "timetzdata", "-ldflags=-s -w", "-o", "/out/${name}", "."]
-FROM scratch
-COPY --from=build /out/${name} /usr/local/bin/${name}
-ENTRYPOINT ["/usr/local/bin/${name}"]
-`;
 
 /**
  * Times `rounds` edit-rebuilds with BuildKit. The Go image buildah made (for this machine's
@@ -83,7 +72,14 @@ export async function timeBuildkit(o: {
   await client.putManifest('bench/go', 'local', blob);
   client.close();
 
-  writeFileSync(resolve(o.dir, 'Dockerfile.buildkit'), dockerfile(o.buildah.goroot, o.name));
+  writeFileSync(
+    resolve(o.dir, 'Dockerfile.buildkit'),
+    `ARG REGISTRY\n${crossCompileDockerfile({
+      name: o.name,
+      goroot: o.buildah.goroot,
+      from: 'FROM --platform=$BUILDPLATFORM ${REGISTRY}/bench/go:local',
+    })}`,
+  );
   const archive = readFileSync(ARCHIVE);
   const server = await startServer();
   server.routes.set(`/moby/buildkit/releases/download/${VERSION}/${ASSET}`, { body: archive });

@@ -27,6 +27,7 @@ import { startRegistry, type RunningRegistry } from '../test/integration/support
 import { requireGo, requireProgram } from '../test/integration/support/require.js';
 import { commitAll, exampleWorkspace } from '../test/integration/support/workspace.js';
 import { buildkitMissing, timeBuildkit } from './p1-buildkit.js';
+import { crossCompileDockerfile } from './lib/dockerfile.js';
 import { stat, timed, type Figure } from './lib/table.js';
 
 const run = promisify(execFile);
@@ -89,17 +90,6 @@ async function buildahBase(buildah: string, storage: string[], go: string): Prom
   await run(buildah, [...storage, 'commit', '-q', c, 'localhost/gantry-bench-go:local']);
   return goroot;
 }
-
-const dockerfile = (name: string, goroot: string) => `FROM localhost/gantry-bench-go:local AS build
-ARG TARGETARCH
-WORKDIR /src
-COPY . .
-ENV GOOS=linux GOARCH=$TARGETARCH
-RUN --mount=type=cache,target=/tmp/.cache/go-build ["${goroot}/bin/go", "build", "-trimpath", "-tags", "timetzdata", "-ldflags=-s -w", "-o", "/out/${name}", "."]
-FROM scratch
-COPY --from=build /out/${name} /usr/local/bin/${name}
-ENTRYPOINT ["/usr/local/bin/${name}"]
-`;
 
 async function measureService(
   name: string,
@@ -168,7 +158,14 @@ async function measureService(
         );
     };
     if (buildah) {
-      writeFileSync(join(svc.dir, 'Dockerfile.bench'), dockerfile(name, buildah.goroot));
+      writeFileSync(
+        join(svc.dir, 'Dockerfile.bench'),
+        crossCompileDockerfile({
+          name,
+          goroot: buildah.goroot,
+          from: 'FROM localhost/gantry-bench-go:local',
+        }),
+      );
       commitAll(svc.dir, 'bench Dockerfile', '2024-06-01T11:00:00Z');
     }
     const tools: [string, () => Promise<unknown>][] = [

@@ -7,8 +7,8 @@ import {
   type ImageIndex,
   type ImageManifest,
 } from '../../oci/manifest.js';
-import { Annotation, isIndexMediaType } from '../../oci/mediatypes.js';
-import { formatPlatform, parsePlatform } from '../../oci/platform.js';
+import { Annotation } from '../../oci/mediatypes.js';
+import { parsePlatform } from '../../oci/platform.js';
 import {
   formatReference,
   parseReference,
@@ -25,57 +25,27 @@ import {
   type ManifestToPush,
 } from '../../publish/publish.js';
 import { RegistryTarget } from '../../publish/target.js';
+import { readPublished } from '../../rebuild/read.js';
 import { RebaseRefusal, rebaseImage, type PlatformImageRead } from '../../rebuild/rebase.js';
 import * as core from '../../runtime/core.js';
 import { UserError, ValidationError } from '../../runtime/errors.js';
 import { Timeline } from '../../runtime/timeline.js';
 import { INPUT, OUTPUT, readInputs, type RebaseInputs } from './inputs.js';
 
-/** The image as it is: its top manifest, and each platform's manifest and config. */
+/** The image as it is: each platform's manifest and config; a missing image is a bad input. */
 async function readImage(client: RegistryClient, image: Reference) {
-  let top;
-  try {
-    top = await client.getManifest(image.repository, image.digest ?? image.tag ?? 'latest');
-  } catch (err) {
-    if (isNotFound(err))
-      throw new ValidationError(
-        INPUT.image,
-        formatReference(image),
-        'an image that exists',
-        'the registry has no such image',
-      );
-    throw err;
-  }
-  const index = isIndexMediaType(top.mediaType)
-    ? (JSON.parse(top.bytes.toString('utf8')) as ImageIndex)
-    : undefined;
-  const children = index
-    ? index.manifests.filter((m) => m.platform && m.platform.os !== 'unknown' && !isAttestation(m))
-    : [{ digest: top.digest, platform: undefined }];
-  const platforms: (PlatformImageRead & { digest: Digest })[] = [];
-  for (const c of children) {
-    const blob =
-      c.digest === top.digest ? top : await client.getManifest(image.repository, c.digest);
-    const manifest = JSON.parse(blob.bytes.toString('utf8')) as ImageManifest;
-    const config = JSON.parse(
-      (await client.getBlob(image.repository, manifest.config.digest)).toString('utf8'),
-    ) as ImageConfig;
-    const platform = formatPlatform(
-      c.platform ?? {
-        os: config.os,
-        architecture: config.architecture,
-        ...(config.variant ? { variant: config.variant } : {}),
-      },
+  const read = await readPublished(client, image, { configs: true });
+  if (!read)
+    throw new ValidationError(
+      INPUT.image,
+      formatReference(image),
+      'an image that exists',
+      'the registry has no such image',
     );
-    platforms.push({
-      platform,
-      digest: c.digest,
-      manifest,
-      manifestMediaType: blob.mediaType,
-      config,
-    });
-  }
-  return { top, index, platforms };
+  return {
+    ...read,
+    platforms: read.platforms.map((p) => ({ ...p, config: p.config! })),
+  };
 }
 
 /** The base a platform image records, read by its digest: layers, config, where to read them. */

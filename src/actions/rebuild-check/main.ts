@@ -1,10 +1,7 @@
 import { resolveBase } from '../../build/base.js';
-import { isAttestation } from '../../oci/index.js';
-import type { ImageIndex, ImageManifest } from '../../oci/manifest.js';
-import { isIndexMediaType } from '../../oci/mediatypes.js';
-import { formatPlatform, parsePlatform } from '../../oci/platform.js';
+import { readPublished } from '../../rebuild/read.js';
+import { parsePlatform } from '../../oci/platform.js';
 import { formatReference } from '../../oci/reference.js';
-import { RegistryError } from '../../oci/registry/errors.js';
 import { RegistryPool } from '../../publish/clients.js';
 import {
   decide,
@@ -23,31 +20,12 @@ async function recordedOf(
   pool: RegistryPool,
   inputs: ReturnType<typeof readInputs>,
 ): Promise<Recorded[] | undefined> {
-  const { image } = inputs;
-  const client = pool.client(image.registry);
-  let top;
-  try {
-    top = await client.getManifest(image.repository, image.digest ?? image.tag ?? 'latest');
-  } catch (err) {
-    if (err instanceof RegistryError && err.status === 404) return undefined;
-    throw err;
-  }
-  const manifests = isIndexMediaType(top.mediaType)
-    ? (JSON.parse(top.bytes.toString('utf8')) as ImageIndex).manifests.filter(
-        (m) => m.platform && m.platform.os !== 'unknown' && !isAttestation(m),
-      )
-    : [{ digest: top.digest, platform: undefined }];
-  const out: Recorded[] = [];
-  for (const m of manifests) {
-    const bytes =
-      m.digest === top.digest
-        ? top.bytes
-        : (await client.getManifest(image.repository, m.digest)).bytes;
-    const manifest = JSON.parse(bytes.toString('utf8')) as ImageManifest;
-    const platform = m.platform ? formatPlatform(m.platform) : 'linux/amd64';
-    out.push(readRecorded(platform, manifest.annotations, inputs.base || undefined));
-  }
-  return out;
+  const read = await readPublished(pool.client(inputs.image.registry), inputs.image, {
+    configs: false,
+  });
+  return read?.platforms.map((p) =>
+    readRecorded(p.platform, p.manifest.annotations, inputs.base || undefined),
+  );
 }
 
 /** Go's release list, newest first; trouble reading it is a warning, not a failure. */
