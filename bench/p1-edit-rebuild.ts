@@ -314,10 +314,17 @@ export async function measureEditRebuild(rounds: number): Promise<Figure[]> {
   let buildah: { bin: string; storage: string[]; goroot: string } | undefined;
   try {
     if (bin) buildah = { bin, storage, goroot: await buildahBase(bin, storage, requireGo()) };
-    const figures = [
-      ...(await measureService('hello-go', rounds, registry, buildah, 1.4)),
-      ...(await measureService('orders-api', rounds, registry, buildah, 1.15, true)),
-    ];
+    // BENCH_SERVICES=orders-api measures one of them
+    const only = process.env.BENCH_SERVICES?.split(',').filter(Boolean);
+    const figures: Figure[] = [];
+    for (const [name, target, withBuildkit] of [
+      ['hello-go', 1.4, false],
+      ['orders-api', 1.15, true],
+    ] as const)
+      if (!only || only.includes(name))
+        figures.push(
+          ...(await measureService(name, rounds, registry, buildah, target, withBuildkit)),
+        );
     return figures;
   } finally {
     await registry.stop();

@@ -3,6 +3,7 @@ import type { Digest } from '../oci/digest.js';
 import { toBlob, type Blob, type ImageConfig, type ImageManifest } from '../oci/manifest.js';
 import { MediaType } from '../oci/mediatypes.js';
 import type { Platform } from '../oci/platform.js';
+import { ValidationError } from '../runtime/errors.js';
 import type { PlatformBase } from './base.js';
 
 export interface ImageSpec {
@@ -19,11 +20,12 @@ export interface ImageSpec {
   workingDir?: string;
 }
 
-/** Docker v2 base → Docker v2 image (as ko does), else OCI. */
+/** Docker v2 base → Docker v2 image (as ko does; its layers gzip), else OCI. */
 export function mediaTypesFor(base: PlatformBase): {
   manifest: string;
   config: string;
-  layer: string;
+  /** Docker's gzip layer type, or undefined: each OCI layer keeps its own (tar+gzip, tar+zstd). */
+  layer: string | undefined;
 } {
   return base.manifestMediaType === MediaType.dockerManifest
     ? {
@@ -34,8 +36,28 @@ export function mediaTypesFor(base: PlatformBase): {
     : {
         manifest: MediaType.ociManifest,
         config: MediaType.ociConfig,
-        layer: MediaType.ociLayerTarGzip,
+        layer: undefined,
       };
+}
+
+/**
+ * zstd layers need OCI media types, and a Docker v2 base makes a Docker v2 image: refused before
+ * anything is pushed, naming the input that asked for zstd.
+ */
+export function refuseDockerBase(
+  input: string,
+  given: string,
+  baseName: string,
+  base: { perPlatform: ReadonlyMap<string, Pick<PlatformBase, 'manifestMediaType'>> },
+): void {
+  for (const [platform, b] of base.perPlatform)
+    if (b.manifestMediaType === MediaType.dockerManifest)
+      throw new ValidationError(
+        input,
+        given,
+        'gzip with a Docker v2 base (or an OCI base for zstd)',
+        `${baseName} is a Docker v2 image for ${platform}, which has no zstd layer type`,
+      );
 }
 
 function mergeEnv(base: readonly string[], own: Record<string, string>): string[] {
@@ -86,7 +108,10 @@ export function assembleImage(spec: ImageSpec): { config: Blob; manifest: Blob }
     config: { mediaType: types.config, digest: configBlob.digest, size: configBlob.bytes.length },
     layers: [
       ...spec.base.layers,
-      ...spec.layers.map((l) => ({ ...l.descriptor, mediaType: types.layer })),
+      ...spec.layers.map((l) => ({
+        ...l.descriptor,
+        mediaType: types.layer ?? l.descriptor.mediaType,
+      })),
     ],
   };
   if (Object.keys(spec.annotations).length && types.manifest === MediaType.ociManifest)

@@ -30,15 +30,19 @@ export function decideSave(policy: SavePolicy, ctx: SaveContext, isNew: boolean)
   return { save: true, reason: 'default branch, new content' };
 }
 
-/** New build-cache content below this, after an exact restore, is not worth a new entry. */
-export const MIN_NEW_BYTES = 1 << 20;
+/**
+ * After an exact restore, new build-cache content is worth a new entry only when it is at least
+ * MIN_NEW_SHARE of the cache and MIN_NEW_BYTES: Go writes a few hundred bytes of bookkeeping even
+ * on a build that compiled nothing, and a one-line edit recompiles a package or two — saving for
+ * either would upload the whole cache again on every push (245 MiB for examples/orders-api, to
+ * keep ~1 MiB that the next edit replaces anyway).
+ */
+export const MIN_NEW_BYTES = 64 << 10;
 export const MIN_NEW_SHARE = 0.05;
 
 /**
  * Is what a build added to its cache worth saving? After a restore under another key (or none),
- * anything new is; after an exact restore only real new work is — at least MIN_NEW_BYTES or
- * MIN_NEW_SHARE of the cache. Go writes a few hundred bytes of bookkeeping even on a build that
- * compiled nothing, and saving for that would upload the whole cache again on every run.
+ * anything new is (new dependencies, a new Go); after an exact restore only real new work is.
  */
 export function worthSaving(
   hit: 'exact' | 'partial' | 'none',
@@ -46,5 +50,5 @@ export function worthSaving(
   keptBytes: number,
 ): boolean {
   if (hit !== 'exact') return newBytes > 0;
-  return newBytes >= MIN_NEW_BYTES || newBytes >= keptBytes * MIN_NEW_SHARE;
+  return newBytes >= MIN_NEW_BYTES && newBytes >= keptBytes * MIN_NEW_SHARE;
 }

@@ -4,6 +4,7 @@ import type { Descriptor } from '../oci/descriptor.js';
 import type { Digest } from '../oci/digest.js';
 import type { Blob } from '../oci/manifest.js';
 import type { BlobSource } from '../oci/registry/client.js';
+import { EMPTY_DESCRIPTOR, EMPTY_JSON } from '../oci/artifact.js';
 import type { ArtifactToPush, Target } from './target.js';
 
 /** A blob to publish: its descriptor and how to read it. */
@@ -44,8 +45,9 @@ export function bufferSource(bytes: Buffer): BlobSource {
 }
 
 /**
- * Publishes in the only order that never shows half an image: every blob, then the platform
- * manifests by digest, then the index by digest, and only then the tags.
+ * Publishes in the only order that never shows half an image: every blob (the attestations'
+ * documents among them), then the platform manifests by digest — each one's SBOM and provenance
+ * right after it — then the index by digest, and only then the tags.
  */
 export async function publish(
   target: Target,
@@ -62,37 +64,56 @@ export async function publish(
     manifests: 0,
     artifacts: 0,
   };
+  // 8: the layers (often already on their way) do not hold back configs and documents
+  const concurrency = opts.concurrency ?? 8;
   const blobs = new Map<Digest, BlobToPush>();
   for (const m of manifests) for (const b of m.blobs) blobs.set(b.descriptor.digest, b);
-  await mapLimit([...blobs.values()], opts.concurrency ?? 4, async (b) => {
+  for (const a of opts.artifacts ?? [])
+    for (const b of artifactBlobs(a)) blobs.set(b.descriptor.digest, b);
+  await mapLimit([...blobs.values()], concurrency, async (b) => {
     const r = await target.putBlob(b.descriptor, b.source, b.mountFrom ?? [], b.mountRegistry);
     if (r.status === 'uploaded') stats.blobsUploaded++;
     else if (r.status === 'mounted') stats.blobsMounted++;
     else stats.blobsExisting++;
     stats.bytesUploaded += r.bytes;
   });
+  // SBOMs and provenance refer to a platform manifest: attached once it exists, while the
+  // other manifests and the index go up; a tag then finds them with the image
+  const bySubject = new Map<Digest, ArtifactToPush[]>();
+  for (const a of opts.artifacts ?? [])
+    bySubject.set(a.subject, [...(bySubject.get(a.subject) ?? []), a]);
+  const attaching: Promise<void>[] = [];
+  const attach = (subject: Digest) => {
+    const group = bySubject.get(subject);
+    if (!group) return;
+    bySubject.delete(subject);
+    const p = target.attach(group).then(() => void (stats.artifacts += group.length));
+    // awaited below; a failure meanwhile is not an unhandled rejection
+    p.catch(() => undefined);
+    attaching.push(p);
+  };
   const platformManifests = new Map<Digest, Blob>();
   for (const m of manifests)
     if (m.manifest.digest !== top.digest) platformManifests.set(m.manifest.digest, m.manifest);
   // by digest, so at once: none is visible under a tag until the index is
-  await mapLimit([...platformManifests.values()], opts.concurrency ?? 4, (m) =>
-    target.putManifest(m),
-  );
+  await mapLimit([...platformManifests.values()], concurrency, async (m) => {
+    await target.putManifest(m);
+    attach(m.digest);
+  });
   stats.manifests += platformManifests.size;
   await target.putManifest(top);
   stats.manifests++;
-  // SBOMs and provenance refer to what exists now; a tag then finds them with the image
-  // one subject's artifacts one after another (they share its referrers tag), subjects at once
-  const bySubject = new Map<Digest, ArtifactToPush[]>();
-  for (const a of opts.artifacts ?? [])
-    bySubject.set(a.subject, [...(bySubject.get(a.subject) ?? []), a]);
-  await mapLimit([...bySubject.values()], opts.concurrency ?? 4, async (group) => {
-    for (const a of group) {
-      await target.attach(a);
-      stats.artifacts++;
-    }
-  });
+  for (const subject of [...bySubject.keys()]) attach(subject);
+  await Promise.all(attaching);
   // one at a time: an OCI layout's index.json is rewritten for each
   for (const tag of tags) await target.putManifest(top, tag);
   return stats;
+}
+
+/** An artifact's blobs: the empty config and its document. */
+function artifactBlobs(a: ArtifactToPush): BlobToPush[] {
+  return [
+    { descriptor: EMPTY_DESCRIPTOR, source: bufferSource(EMPTY_JSON) },
+    blobToPush(a.content),
+  ];
 }

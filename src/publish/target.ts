@@ -27,8 +27,11 @@ export interface Target {
   hasManifest(digest: Digest): Promise<boolean>;
   /** Stores a manifest or index by digest, or under a tag. */
   putManifest(blob: Blob, tag?: string): Promise<void>;
-  /** Stores an artifact that refers to an image, findable from that image (OCI 1.1 referrers). */
-  attach(artifact: ArtifactToPush): Promise<void>;
+  /**
+   * Stores artifacts that refer to one image (one subject), findable from that image (OCI 1.1
+   * referrers).
+   */
+  attach(artifacts: readonly ArtifactToPush[]): Promise<void>;
 }
 
 /** An SBOM or attestation to attach: its manifest (with a subject) and the document it carries. */
@@ -80,18 +83,26 @@ export class RegistryTarget implements Target {
     await this.client.putManifest(this.repository, tag ?? blob.digest, blob);
   }
   /**
-   * Blobs, then the manifest by digest; a registry without the referrers API gets the subject's
-   * referrers tag (`sha256-<hex>`) updated too. One artifact at a time per subject: that tag is
-   * read, extended and written.
+   * Blobs, then the manifests by digest; a registry without the referrers API gets the subject's
+   * referrers tag (`sha256-<hex>`) read, extended with all of them and written once.
    */
-  async attach(a: ArtifactToPush): Promise<void> {
-    await this.putBlob(EMPTY_DESCRIPTOR, bufferSource(EMPTY_JSON));
-    await this.putBlob(
-      { digest: a.content.digest, size: a.content.bytes.length },
-      bufferSource(a.content.bytes),
+  async attach(artifacts: readonly ArtifactToPush[]): Promise<void> {
+    const subject = artifacts[0]?.subject;
+    if (!subject) return;
+    await Promise.all(
+      artifacts.flatMap((a) => [
+        this.putBlob(EMPTY_DESCRIPTOR, bufferSource(EMPTY_JSON)),
+        this.putBlob(
+          { digest: a.content.digest, size: a.content.bytes.length },
+          bufferSource(a.content.bytes),
+        ),
+      ]),
     );
-    if (await this.client.putReferrer(this.repository, a.manifest)) return;
-    const tag = referrersTag(a.subject);
+    const answered = await Promise.all(
+      artifacts.map((a) => this.client.putReferrer(this.repository, a.manifest)),
+    );
+    if (answered.every(Boolean)) return;
+    const tag = referrersTag(subject);
     let list: ImageIndex | undefined;
     try {
       const current = await this.client.getManifest(this.repository, tag);
@@ -99,8 +110,13 @@ export class RegistryTarget implements Target {
     } catch (err) {
       if (!(err instanceof RegistryError && err.status === 404)) throw err;
     }
-    const next = withReferrer(list, a.manifest);
-    if (next) await this.client.putManifest(this.repository, tag, toBlob(MediaType.ociIndex, next));
+    let changed = false;
+    for (const a of artifacts) {
+      const next = withReferrer(list, a.manifest);
+      if (next) [list, changed] = [next, true];
+    }
+    if (changed && list)
+      await this.client.putManifest(this.repository, tag, toBlob(MediaType.ociIndex, list));
   }
 }
 
@@ -130,9 +146,11 @@ export class LayoutTarget implements Target {
   /** index.json is read, extended and written: one attach at a time. */
   private attaching: Promise<void> = Promise.resolve();
 
-  /** The artifact's blobs and manifest, listed in index.json with its subject and type. */
-  attach(a: ArtifactToPush): Promise<void> {
-    const next = this.attaching.then(() => this.attachNow(a));
+  /** The artifacts' blobs and manifests, listed in index.json with their subject and type. */
+  attach(artifacts: readonly ArtifactToPush[]): Promise<void> {
+    const next = this.attaching.then(async () => {
+      for (const a of artifacts) await this.attachNow(a);
+    });
     this.attaching = next.catch(() => undefined);
     return next;
   }

@@ -205,6 +205,9 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
       ...(inputs.sbom || inputs.provenance
         ? { attest: { sbom: inputs.sbom === 'spdx', provenance: inputs.provenance === true } }
         : {}),
+      ...(inputs.compression.given
+        ? { compression: { type: inputs.compression.compression, level: inputs.compression.level } }
+        : {}),
       annotations: {
         manifests: Object.fromEntries(
           inputs.platforms.map((p) => [formatPlatform(p), baseAnnotations(bases, final, p)]),
@@ -279,6 +282,13 @@ export async function buildWithPack(r: Run): Promise<ExternalBuild> {
   const { inputs } = r;
   const exec = r.exec ?? execFile;
   const [first, ...others] = r.destinations;
+  if (inputs.compression.compression !== 'gzip')
+    throw new ValidationError(
+      INPUT.compression,
+      inputs.compression.compression,
+      'gzip with builder: pack',
+      'pack writes gzip layers only',
+    );
   for (const [input, given] of [
     [INPUT.sbom, inputs.sbom],
     [INPUT.provenance, inputs.provenance],

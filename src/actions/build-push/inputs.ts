@@ -1,4 +1,5 @@
 import { SBOM_FORMATS, type SbomFormat } from '../../attest/sbom.js';
+import { COMPRESSIONS, LEVELS, zstdAvailable, type Compression } from '../../build/compress.js';
 import { existsSync } from 'node:fs';
 import * as core from '../../runtime/core.js';
 import { parseCacheSpec, type CacheSpec } from '../../build/buildkit/argv.js';
@@ -61,6 +62,8 @@ export const INPUT = {
   sbom: 'sbom',
   provenance: 'provenance',
   trustBuilder: 'trust-builder',
+  compression: 'compression',
+  compressionLevel: 'compression-level',
 } as const;
 
 export const OUTPUT = {
@@ -114,6 +117,8 @@ export interface BuildPushInputs {
   /** undefined = the builder's default (go: spdx and provenance; buildkit, pack: none). */
   sbom: SbomFormat | false | undefined;
   provenance: boolean | undefined;
+  /** Layer compression; `given` when the input was set (BuildKit keeps its own default else). */
+  compression: { compression: Compression; level: number; given: boolean };
 }
 
 function readSbom(): SbomFormat | false | undefined {
@@ -121,6 +126,32 @@ function readSbom(): SbomFormat | false | undefined {
   if (value === '') return undefined;
   if (value === 'false') return false;
   return readEnum(INPUT.sbom, [...SBOM_FORMATS, 'false'] as const, 'spdx') as SbomFormat;
+}
+
+/** `compression` and `compression-level`: the level's range follows the compression. */
+function readCompression(): BuildPushInputs['compression'] {
+  const compression = readEnum(INPUT.compression, COMPRESSIONS, 'gzip');
+  if (compression === 'zstd' && !zstdAvailable())
+    throw new ValidationError(
+      INPUT.compression,
+      'zstd',
+      'gzip on this Node.js',
+      `Node.js ${process.versions.node} has no zstd (the actions' Node 24 has)`,
+    );
+  const { min, max, fallback } = LEVELS[compression];
+  const raw = readString(INPUT.compressionLevel);
+  const level = raw === '' ? fallback : Number(raw);
+  if (!/^\d+$/.test(raw || '0') || level < min || level > max)
+    throw new ValidationError(
+      INPUT.compressionLevel,
+      raw,
+      `a whole number from ${min} to ${max} for ${compression} (default ${fallback})`,
+    );
+  return {
+    compression,
+    level,
+    given: readString(INPUT.compression) !== '' || raw !== '',
+  };
 }
 
 const TAG_ACCEPTED =
@@ -276,6 +307,7 @@ export function readInputs(): BuildPushInputs {
   const pushRaw = readString(INPUT.push);
   return {
     builder: readEnum(INPUT.builder, BUILDERS, 'auto'),
+    compression: readCompression(),
     sbom: readSbom(),
     provenance: readString(INPUT.provenance) ? readBoolean(INPUT.provenance, true) : undefined,
     tagRules,

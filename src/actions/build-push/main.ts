@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as core from '../../runtime/core.js';
 import { resolveBase, STATIC_BASE_BUILD_TAGS } from '../../build/base.js';
+import { refuseDockerBase } from '../../build/image.js';
 import { buildGo } from '../../build/go/builder.js';
 import { goMissing } from '../../build/go/compile.js';
 import { attestations } from '../../attest/artifacts.js';
@@ -199,18 +200,29 @@ export async function main(): Promise<void> {
       });
       return;
     }
-    // started now, awaited by the builder after its compiles have started
-    const plan = Promise.all([
-      sourceEpoch(inputs.context),
-      timeline.phase('base', async (attrs) => {
-        const b = await resolveBase(INPUT.base, inputs.base, inputs.platforms, (r) =>
-          pool.client(r),
-        );
-        Object.assign(attrs, { base: inputs.base, ...(b.digest ? { digest: b.digest } : {}) });
-        return b;
-      }),
-    ]).then(([epoch, base]) => ({ epoch, base, labels: labelsAt(epoch) }));
-    plan.catch(() => undefined);
+    // started by the builder once its compiles are on their way, and awaited after them
+    let planned: ReturnType<typeof makePlan> | undefined;
+    const makePlan = () =>
+      Promise.all([
+        sourceEpoch(inputs.context),
+        timeline.phase('base', async (attrs) => {
+          const b = await resolveBase(INPUT.base, inputs.base, inputs.platforms, (r) =>
+            pool.client(r),
+          );
+          Object.assign(attrs, { base: inputs.base, ...(b.digest ? { digest: b.digest } : {}) });
+          return b;
+        }),
+      ]).then(([epoch, base]) => {
+        if (inputs.compression.compression === 'zstd')
+          refuseDockerBase(INPUT.compression, 'zstd', inputs.base, base);
+        return { epoch, base, labels: labelsAt(epoch) };
+      });
+    const plan = () => {
+      // reads only (scheme, token) while the compiles run: nothing is written before they end
+      for (const { target } of registryTargets) void target.client.warm(target.repository);
+      planned = makePlan();
+      return planned;
+    };
     const registryTargets = push
       ? [...targets.values()].map((t) => ({
           tags: t.tags,
@@ -235,6 +247,7 @@ export async function main(): Promise<void> {
       user: inputs.user,
       ...(inputs.staticDir ? { staticDir: inputs.staticDir, staticPath: inputs.staticPath } : {}),
       workDir,
+      compression: inputs.compression,
       timeline,
       // start each upload as its layer is written, while other platforms still compile;
       // publish below awaits the same uploads (and reports their failures)
@@ -245,7 +258,7 @@ export async function main(): Promise<void> {
             .catch(() => undefined);
       },
     });
-    const { labels, epoch, base } = await plan;
+    const { labels, epoch, base } = await planned!;
     const digest = result.index.digest;
     const sbom = inputs.sbom ?? 'spdx';
     const withProvenance = inputs.provenance ?? true;

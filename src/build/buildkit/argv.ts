@@ -29,6 +29,8 @@ export interface BuildctlRequest {
   annotations?: OutputAnnotations;
   /** BuildKit's own attestations, asked for: its SBOM generator (SPDX), SLSA provenance. */
   attest?: { sbom: boolean; provenance: boolean };
+  /** The exporter's layer compression, when asked for (else BuildKit's default, gzip). */
+  compression?: { type: string; level: number };
 }
 
 export interface OutputAnnotations {
@@ -75,8 +77,15 @@ export function outputCsv(
   o: BuildctlOutput,
   platforms: readonly string[] = [],
   annotations?: OutputAnnotations,
+  compression?: BuildctlRequest['compression'],
 ): string {
-  const common = ['rewrite-timestamp=true', ...annotationFields(platforms, annotations)];
+  const common = [
+    'rewrite-timestamp=true',
+    ...(compression
+      ? [`compression=${compression.type}`, `compression-level=${compression.level}`]
+      : []),
+    ...annotationFields(platforms, annotations),
+  ];
   if (o.kind === 'oci-layout')
     return csv(['type=oci', `dest=${o.dest}`, 'tar=false', 'oci-mediatypes=true', ...common]);
   return csv([
@@ -118,7 +127,7 @@ export function buildctlBuildArgs(r: BuildctlRequest): string[] {
     ...(r.attest?.sbom ? opt('attest:sbom=') : []),
     ...(r.attest?.provenance ? opt('attest:provenance=mode=max') : []),
     '--output',
-    outputCsv(r.output, r.platforms, r.annotations),
+    outputCsv(r.output, r.platforms, r.annotations, r.compression),
     '--metadata-file',
     r.metadataFile,
   ];

@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import type { Descriptor } from '../../oci/descriptor.js';
 import { buildIndex } from '../../oci/index.js';
 import { descriptorOf } from '../../oci/manifest.js';
-import { Annotation, MediaType } from '../../oci/mediatypes.js';
+import { Annotation } from '../../oci/mediatypes.js';
 import { formatPlatform, type Platform } from '../../oci/platform.js';
 import { formatReference } from '../../oci/reference.js';
 import { blobToPush, type BlobToPush } from '../../publish/publish.js';
@@ -16,6 +16,7 @@ import type { BuildResult, PlatformImage } from '../builder.js';
 import { assembleImage } from '../image.js';
 import { treeEntries } from '../tree.js';
 import { writeLayer, type BuiltLayer, type LayerEntry } from '../layer.js';
+import type { CompressionOptions } from '../compress.js';
 import { readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { binaryName, checkMainPackage, compileGo, goVersion, MAIN_ACCEPTED } from './compile.js';
 import { ValidationError } from '../../runtime/errors.js';
@@ -45,11 +46,11 @@ export interface GoBuildOptions {
   version: string;
   revision: string;
   /**
-   * The base, time and labels. The compiles start before it is awaited, so a registry round
-   * trip or a `git log` never delays them; a rejection (a bad base) fails the build after the
-   * compiles have stopped, before anything is pushed.
+   * The base, time and labels: asked for once the compiles have been started, so a registry
+   * round trip, a `git log` or its process start never delays them; a rejection (a bad base)
+   * fails the build after the compiles have stopped, before anything is pushed.
    */
-  plan: Promise<ImagePlan>;
+  plan: () => Promise<ImagePlan>;
   /** Environment of the image. */
   env: Record<string, string>;
   annotations: Record<string, string>;
@@ -58,6 +59,8 @@ export interface GoBuildOptions {
   staticDir?: string;
   staticPath?: string;
   workDir: string;
+  /** How layers are compressed (default gzip level 1); pieces run on the cores compiles leave. */
+  compression?: Omit<CompressionOptions, 'parallel'>;
   timeline: Timeline;
   /** Called as each layer is written, so uploads can start while other platforms compile. */
   onBlob?: (blob: BlobToPush) => void;
@@ -79,9 +82,10 @@ async function isArchive(file: string): Promise<boolean> {
 async function sharedLayers(
   o: GoBuildOptions,
   base: BaseImage,
+  compression: CompressionOptions,
 ): Promise<{ layer: BuiltLayer; createdBy: string }[]> {
   // their content does not follow the commit: a fixed time keeps them byte-identical across commits
-  const steadyOpts = { mtime: 0, mediaType: MediaType.ociLayerTarGzip };
+  const steadyOpts = { mtime: 0, compression };
   const shared: { layer: BuiltLayer; createdBy: string }[] = [];
   if (base.kind === 'static') {
     // 220 KB of certificates: a chunk of its own, read only when the static base is used
@@ -149,11 +153,19 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
     `-X main.commit=${o.revision}`,
     ...o.ldflags,
   ];
-  const concurrency = Math.min(availableParallelism(), o.platforms.length);
+  const cores = availableParallelism();
+  const concurrency = Math.min(cores, o.platforms.length);
+  // compression pieces take the cores the compiles leave: one while others compile, all at the end
+  let compiling = 0;
+  const compression: CompressionOptions = {
+    ...(o.compression ?? { compression: 'gzip', level: 1 }),
+    parallel: () => cores - compiling,
+  };
   // a plan that fails (a base that does not exist) stops the compiles: no waiting for a build
   // whose image cannot be made
   const stop = new AbortController();
   const compile = async (platform: Platform, binary: string): Promise<Compiled> => {
+    compiling++;
     try {
       await compileGo(o.exec, o.go, {
         dir: o.context,
@@ -170,6 +182,8 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       // check runs only here, so a `go list` never competes with the compiles for the cores
       await checkMainPackage(o.exec, o.go, o.context, o.main);
       throw err;
+    } finally {
+      compiling--;
     }
     if (await isArchive(binary)) {
       await checkMainPackage(o.exec, o.go, o.context, o.main);
@@ -193,13 +207,10 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
   const uploadsOpen = new Promise<void>((open) => (allCompiled = open));
   const emit = (layer: BuiltLayer) =>
     void uploadsOpen.then(() => o.onBlob?.({ descriptor: layer.descriptor, source: layer.source }));
-  const planned = o.plan.then(async (plan) => {
-    const shared = await sharedLayers(o, plan.base);
-    for (const l of shared) emit(l.layer);
-    return { plan, shared };
-  });
-  // a plan or shared layer that fails (a bad base, a static-dir link leaving it) stops the compiles
-  planned.catch(() => stop.abort());
+  // settled by the plan, which is asked for once the compiles are on their way
+  type Planned = { plan: ImagePlan; shared: { layer: BuiltLayer; createdBy: string }[] };
+  let adoptPlan!: (p: Promise<Planned>) => void;
+  const planned = new Promise<Planned>((resolve) => (adoptPlan = resolve));
   const building = mapLimit(o.platforms, concurrency, (platform) => {
     const key = formatPlatform(platform);
     const slug = key.replace(/\//g, '-');
@@ -209,6 +220,7 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       if (++compiledCount === o.platforms.length) allCompiled();
       const compileMs = Date.now() - started;
       const { plan } = await planned;
+      const layerStart = Date.now();
       const layer = await writeLayer(
         [
           {
@@ -219,8 +231,8 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
             size: compiled.size,
           },
         ],
-        join(o.workDir, `${slug}.tar.gz`),
-        { mtime: plan.epoch, mediaType: MediaType.ociLayerTarGzip },
+        join(o.workDir, `${slug}.tar.${compression.compression === 'zstd' ? 'zst' : 'gz'}`),
+        { mtime: plan.epoch, compression },
       );
       emit(layer);
       Object.assign(attrs, {
@@ -230,10 +242,20 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
         layerBytes: layer.descriptor.size,
         // the rest of the phase is layering (tar + gzip), and waiting for the base if it is slower
         compileMs,
+        layerMs: Date.now() - layerStart,
       });
       return { ...compiled, layer };
     });
   });
+  adoptPlan(
+    o.plan().then(async (plan) => {
+      const shared = await sharedLayers(o, plan.base, compression);
+      for (const l of shared) emit(l.layer);
+      return { plan, shared };
+    }),
+  );
+  // a plan or shared layer that fails (a bad base, a static-dir link leaving it) stops the compiles
+  planned.catch(() => stop.abort());
   // mapLimit lets no compile outlive it; a bad plan (base) is the error to report first
   const [plannedResult, builtResult] = await Promise.allSettled([planned, building]);
   if (plannedResult.status === 'rejected') throw plannedResult.reason;

@@ -116,6 +116,19 @@ export class RegistryClient {
     });
   }
 
+  /**
+   * Learns the scheme and fetches a push token before the first write is ready, so a build's
+   * push starts with its uploads; a failure here is met again, and reported, by that write.
+   */
+  async warm(repository: string): Promise<void> {
+    try {
+      await this.ping();
+      await this.auth.header([repositoryScope(repository, 'pull,push')]);
+    } catch {
+      // reported by the write that meets it
+    }
+  }
+
   private unreachable(err: unknown): unknown {
     if (!(err instanceof RegistryError) || err.temporary) return err;
     const untrusted = /CERT|SIGNATURE|SELF_SIGNED|UNABLE_TO_VERIFY/.test(err.networkCode ?? '');

@@ -46,7 +46,7 @@ describe('the Go builder and its plan', () => {
         ldflags: [],
         version: 'main',
         revision: 'abc',
-        plan,
+        plan: () => plan,
         env: {},
         annotations: {},
         user: '65532',

@@ -43,10 +43,14 @@ describe('worthSaving', () => {
     // a rebuild of one commit: Go's few hundred bytes of bookkeeping
     expect(worthSaving('exact', 284, cache)).toBe(false);
     expect(worthSaving('exact', 0, cache)).toBe(false);
-    expect(worthSaving('exact', MIN_NEW_BYTES, cache)).toBe(true);
-    // a small cache: a twentieth of it is new work
-    expect(worthSaving('exact', 60_000, 1_000_000)).toBe(true);
+    // a one-line edit: a package or two recompiled, 4% of the cache — the next edit replaces it
+    expect(worthSaving('exact', 3 * 2 ** 20, cache)).toBe(false);
+    // a twentieth of the cache is new work
+    expect(worthSaving('exact', 4 * 2 ** 20, cache)).toBe(true);
+    // a small cache: a twentieth of it, and more than bookkeeping
+    expect(worthSaving('exact', 70_000, 1_000_000)).toBe(true);
     expect(worthSaving('exact', 40_000, 1_000_000)).toBe(false);
+    expect(worthSaving('exact', MIN_NEW_BYTES - 1, 1_000)).toBe(false);
     // restored under another key, or nothing restored: what was added is the point
     expect(worthSaving('partial', 284, cache)).toBe(true);
     expect(worthSaving('none', 1, 1)).toBe(true);
