@@ -41,6 +41,14 @@ export interface ArtifactToPush {
   subject: Digest;
 }
 
+/** Bytes on their way to a registry while they are made (see RegistryTarget.streamBlob). */
+export interface BlobStream {
+  write(chunk: Buffer): void;
+  /** The last byte is written and the digest known: commit (falling back to `source`). */
+  finish(desc: Pick<Descriptor, 'digest' | 'size'>, source: BlobSource): void;
+  abort(err: Error): void;
+}
+
 /** One upload per digest per target: a layer pushed early is not pushed again by publish. */
 class BlobOnce {
   private readonly pending = new Map<Digest, Promise<PushBlobResult>>();
@@ -75,6 +83,27 @@ export class RegistryTarget implements Target {
     return this.once.run(desc.digest, () =>
       this.client.pushBlob(this.repository, desc, source, sameRegistry ? mountFrom : []),
     );
+  }
+  /**
+   * A blob uploaded as it is made, before its digest is known; `finish` names it, and a putBlob
+   * of that digest then waits for this upload — or, should it fail, uploads from `source`.
+   */
+  streamBlob(): BlobStream {
+    const upload = this.client.streamBlob(this.repository);
+    return {
+      write: (chunk) => upload.write(chunk),
+      abort: (err) => upload.abort(err),
+      finish: (desc, source) => {
+        void this.once.run(desc.digest, async () => {
+          try {
+            await upload.commit(desc.digest);
+            return { status: 'uploaded', bytes: desc.size };
+          } catch {
+            return this.client.pushBlob(this.repository, desc, source);
+          }
+        });
+      },
+    };
   }
   async hasManifest(digest: Digest): Promise<boolean> {
     return (await this.client.headManifest(this.repository, digest)) !== undefined;

@@ -282,6 +282,66 @@ describe('build-push with the go builder', () => {
     }
   });
 
+  it('streams the last layer to the registry while it is compressed; a stream cut short falls back to the file', async () => {
+    const job = await Job.create({ workspace });
+    const timeline = join(job.runnerTemp, 'gantry', 'timeline.jsonl');
+    // each build's own phases: the file is emptied before it
+    const run = (inputs: Record<string, string>) => {
+      rmSync(timeline, { force: true });
+      return buildPush(job, inputs);
+    };
+    const streamedPlatforms = () =>
+      readTimeline(timeline)
+        .filter((p) => p.phase.startsWith('build linux') && p.attrs.streamed === true)
+        .map((p) => p.attrs.platform);
+    const patches = () => proxy.requests.filter((r) => /^PATCH .*\/blobs\/uploads\//.test(r));
+    const copyAll = (tag: string) =>
+      // skopeo reads every blob back (from the registry behind the proxy) and checks its digest
+      execFileSync(requireProgram('skopeo', 'skopeo'), [
+        'copy',
+        '--all',
+        '--src-tls-verify=false',
+        `docker://${registry.host}/streamed:${tag}`,
+        `oci:${join(work, `streamed-${tag}`)}:copied`,
+      ]);
+    try {
+      const inputs = { tags: `${proxy.host}/streamed:1`, sbom: 'false', provenance: 'false' };
+      appendFileSync(join(workspace, 'main.go'), '\nvar streamedOnce = true\n');
+      commitAll(workspace, 'stream', '2024-05-03T12:00:00Z');
+      const patchesBefore = patches().length;
+      const first = await run(inputs);
+      expect(first.errors).toEqual([]);
+      // one platform finishes last: its layer went up in one streamed PATCH as it was made
+      expect(streamedPlatforms()).toHaveLength(1);
+      expect(patches().length - patchesBefore).toBe(1);
+      copyAll('1');
+
+      // the same commit again: the image under the tag has that layer, so nothing streams
+      const again = await run(inputs);
+      expect(again.outputs.digest).toBe(first.outputs.digest);
+      expect(streamedPlatforms()).toEqual([]);
+      expect(patches().length - patchesBefore).toBe(1);
+
+      // the registry drops the stream mid-body: the layer is uploaded again from its file
+      appendFileSync(join(workspace, 'main.go'), '\nvar streamedTwice = true\n');
+      commitAll(workspace, 'stream again', '2024-05-03T13:00:00Z');
+      proxy.faults.push({
+        method: 'PATCH',
+        path: /\/v2\/streamed\/blobs\/uploads\//,
+        times: 1,
+        kind: 'reset',
+        afterBytes: 4096,
+      });
+      const cut = await run({ ...inputs, tags: `${proxy.host}/streamed:2` });
+      expect(cut.errors).toEqual([]);
+      expect(proxy.faults.every((f) => f.times === 0)).toBe(true);
+      expect(streamedPlatforms()).toHaveLength(1);
+      copyAll('2');
+    } finally {
+      await job.cleanup();
+    }
+  });
+
   it('without a registry writes an OCI layout that skopeo and umoci accept', async () => {
     const umoci = requireProgram('umoci', 'umoci');
     const job = await Job.create({ workspace });

@@ -16,6 +16,7 @@ import { formatPlatform } from '../../oci/platform.js';
 import { formatReference, referenceName } from '../../oci/reference.js';
 import { RegistryPool } from '../../publish/clients.js';
 import { publish } from '../../publish/publish.js';
+import { readPublished } from '../../rebuild/read.js';
 import { LayoutTarget, RegistryTarget } from '../../publish/target.js';
 import { ValidationError } from '../../runtime/errors.js';
 import { execFile, sayingWhenMissing } from '../../runtime/exec.js';
@@ -217,9 +218,24 @@ export async function main(): Promise<void> {
           refuseDockerBase(INPUT.compression, 'zstd', inputs.base, base);
         return { epoch, base, labels: labelsAt(epoch) };
       });
+    // the diff_ids of the image the first repository has under the tag (or the tag merge will
+    // set): a layer among them is not streamed, so an identical rebuild sends nothing
+    let known: Promise<Set<string>> = Promise.resolve(new Set());
     const plan = () => {
-      // reads only (scheme, token) while the compiles run: nothing is written before they end
+      // reads only (scheme, token, the image now tagged) while the compiles run: nothing is
+      // written before they end
       for (const { target } of registryTargets) void target.client.warm(target.repository);
+      const first = registryTargets[0];
+      const tag = first?.tags[0] ?? intended[0]?.slice(intended[0].lastIndexOf(':') + 1);
+      if (first && tag)
+        known = readPublished(
+          first.target.client,
+          { registry: first.target.client.registry, repository: first.target.repository, tag },
+          { configs: true },
+        ).then(
+          (p) => new Set((p?.platforms ?? []).flatMap((x) => x.config?.rootfs.diff_ids ?? [])),
+          () => new Set<string>(),
+        );
       planned = makePlan();
       return planned;
     };
@@ -248,6 +264,14 @@ export async function main(): Promise<void> {
       ...(inputs.staticDir ? { staticDir: inputs.staticDir, staticPath: inputs.staticPath } : {}),
       workDir,
       compression: inputs.compression,
+      ...(registryTargets[0]
+        ? {
+            stream: {
+              isNew: async (diffId: string) => !(await known).has(diffId),
+              open: () => registryTargets[0]!.target.streamBlob(),
+            },
+          }
+        : {}),
       timeline,
       // start each upload as its layer is written, while other platforms still compile;
       // publish below awaits the same uploads (and reports their failures)

@@ -2,6 +2,7 @@ import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Descriptor } from '../../oci/descriptor.js';
+import type { BlobSource } from '../../oci/registry/client.js';
 import { buildIndex } from '../../oci/index.js';
 import { descriptorOf } from '../../oci/manifest.js';
 import { Annotation } from '../../oci/mediatypes.js';
@@ -15,7 +16,8 @@ import { STATIC_BASE_FILES, type BaseImage } from '../base.js';
 import type { BuildResult, PlatformImage } from '../builder.js';
 import { assembleImage } from '../image.js';
 import { treeEntries } from '../tree.js';
-import { writeLayer, type BuiltLayer, type LayerEntry } from '../layer.js';
+import { layerDiffId, writeLayer, type BuiltLayer, type LayerEntry } from '../layer.js';
+import type { Digest } from '../../oci/digest.js';
 import type { CompressionOptions } from '../compress.js';
 import { readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { binaryName, checkMainPackage, compileGo, goVersion, MAIN_ACCEPTED } from './compile.js';
@@ -64,6 +66,19 @@ export interface GoBuildOptions {
   timeline: Timeline;
   /** Called as each layer is written, so uploads can start while other platforms compile. */
   onBlob?: (blob: BlobToPush) => void;
+  /**
+   * Where a layer written after every compile has ended may stream as it is made (an upload to
+   * the registry), when that layer is new: `isNew` is asked with its diff_id first, so a layer
+   * the registry already has (an identical rebuild) is never sent.
+   */
+  stream?: { isNew: (diffId: Digest) => Promise<boolean>; open: () => LayerStream };
+}
+
+/** Bytes on their way as they are made; `finish` names them (and says where else to read them). */
+export interface LayerStream {
+  write(chunk: Buffer): void;
+  finish(desc: Pick<Descriptor, 'digest' | 'size'>, source: BlobSource): void;
+  abort(err: Error): void;
 }
 
 /** `go build -o` of a non-main package writes an `!<arch>` archive instead of a program. */
@@ -221,19 +236,28 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       const compileMs = Date.now() - started;
       const { plan } = await planned;
       const layerStart = Date.now();
-      const layer = await writeLayer(
-        [
-          {
-            path: binaryPath,
-            type: 'file',
-            mode: 0o755,
-            file: compiled.binary,
-            size: compiled.size,
-          },
-        ],
-        join(o.workDir, `${slug}.tar.${compression.compression === 'zstd' ? 'zst' : 'gz'}`),
-        { mtime: plan.epoch, compression },
-      );
+      const entries: LayerEntry[] = [
+        { path: binaryPath, type: 'file', mode: 0o755, file: compiled.binary, size: compiled.size },
+      ];
+      // the last layer to be made: its upload rides along with its compression
+      const stream =
+        compiledCount === o.platforms.length &&
+        o.stream &&
+        (await o.stream.isNew(await layerDiffId(entries, plan.epoch)))
+          ? o.stream.open()
+          : undefined;
+      let layer: BuiltLayer;
+      try {
+        layer = await writeLayer(
+          entries,
+          join(o.workDir, `${slug}.tar.${compression.compression === 'zstd' ? 'zst' : 'gz'}`),
+          { mtime: plan.epoch, compression, ...(stream ? { onChunk: stream.write } : {}) },
+        );
+      } catch (err) {
+        stream?.abort(err as Error);
+        throw err;
+      }
+      stream?.finish(layer.descriptor, layer.source);
       emit(layer);
       Object.assign(attrs, {
         platform: key,
@@ -243,6 +267,7 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
         // the rest of the phase is layering (tar + gzip), and waiting for the base if it is slower
         compileMs,
         layerMs: Date.now() - layerStart,
+        streamed: stream !== undefined,
       });
       return { ...compiled, layer };
     });

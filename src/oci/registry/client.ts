@@ -19,6 +19,14 @@ export interface PushBlobResult {
   bytes: number;
 }
 
+/** An upload whose bytes go in as they are made, committed once their digest is known. */
+export interface StreamedUpload {
+  write(chunk: Buffer): void;
+  /** Every byte written: the registry checks them against `digest` and stores the blob. */
+  commit(digest: Digest): Promise<void>;
+  abort(err: Error): void;
+}
+
 export interface RegistryClientOptions {
   credentials?: Credentials;
   /** Named in insecure-registries: plain HTTP allowed and TLS not verified. */
@@ -365,6 +373,66 @@ export class RegistryClient {
       }
       return { status: 'uploaded', bytes: desc.size };
     });
+  }
+
+  /**
+   * Starts an upload before the blob's digest is known (POST, then one PATCH whose body streams
+   * as it is written, as `docker push` uploads); `commit` ends it with the digest (PUT). Not
+   * retried: a caller that still has the bytes falls back to pushBlob.
+   */
+  streamBlob(repository: string): StreamedUpload {
+    const push = repositoryScope(repository, 'pull,push');
+    // the compressor never waits for the network: what is not yet sent waits here
+    const body = new PassThrough({ highWaterMark: 1 << 30 });
+    // a failed upload is reported by commit; writes after it go nowhere, quietly
+    body.on('error', () => undefined);
+    let sent = false;
+    const patched = (async () => {
+      const started = await this.request(
+        {
+          method: 'POST',
+          url: `/v2/${repository}/blobs/uploads/`,
+          headers: { 'Content-Length': '0' },
+        },
+        [push],
+        [202],
+      );
+      const location = headerOf(started, 'location');
+      if (!location) throw new Error('upload started without a Location');
+      const res = await this.request(
+        {
+          method: 'PATCH',
+          url: this.resolve(location),
+          headers: { 'Content-Type': 'application/octet-stream' },
+          body: () => {
+            if (sent) throw new Error('a streamed upload cannot be sent twice');
+            sent = true;
+            return body;
+          },
+        },
+        [push],
+        [202],
+      );
+      return headerOf(res, 'location') ?? location;
+    })();
+    patched.catch(() => body.destroy());
+    return {
+      write: (chunk) => void body.write(chunk),
+      abort: (err) => body.destroy(err),
+      commit: async (digest) => {
+        body.end();
+        const location = await patched;
+        await this.request(
+          {
+            method: 'PUT',
+            url: withDigest(this.resolve(location), digest),
+            headers: { 'Content-Length': '0' },
+          },
+          [push],
+          [201],
+        );
+      },
+    };
   }
 
   private resolve(location: string): string {
