@@ -68,6 +68,20 @@ describe('buildctl build argv', () => {
     );
   });
 
+  it('asks the exporter for a compression only when one was given', () => {
+    expect(
+      outputCsv({ kind: 'registry', names: ['ghcr.io/acme/api'] }, [], undefined, {
+        type: 'zstd',
+        level: 3,
+      }),
+    ).toBe(
+      'type=image,name=ghcr.io/acme/api,push=true,oci-mediatypes=true,rewrite-timestamp=true,compression=zstd,compression-level=3',
+    );
+    expect(outputCsv({ kind: 'registry', names: ['ghcr.io/acme/api'] })).not.toContain(
+      'compression',
+    );
+  });
+
   it('annotates each platform image and the index; one platform uses the plain form', () => {
     const annotations = {
       manifests: {
