@@ -127,9 +127,10 @@ export class RegistryTarget implements Target {
         ),
       ]),
     );
-    const answered = await Promise.all(
-      artifacts.map((a) => this.client.putReferrer(this.repository, a.manifest)),
-    );
+    // one after another: a registry with the referrers API lists them in the order they came
+    const answered: boolean[] = [];
+    for (const a of artifacts)
+      answered.push(await this.client.putReferrer(this.repository, a.manifest));
     if (answered.every(Boolean)) return;
     const tag = referrersTag(subject);
     let list: ImageIndex | undefined;
