@@ -12,6 +12,9 @@ export const LEVELS: Record<Compression, { min: number; max: number; fallback: n
   zstd: { min: 1, max: 19, fallback: 3 },
 };
 
+/** gzip level 1 unless asked: twice as fast as 6 for ~7% more bytes. */
+export const DEFAULT_COMPRESSION = { compression: 'gzip', level: LEVELS.gzip.fallback } as const;
+
 export const LAYER_MEDIA_TYPE: Record<Compression, string> = {
   gzip: MediaType.ociLayerTarGzip,
   zstd: MediaType.ociLayerTarZstd,

@@ -18,7 +18,7 @@ import { assembleImage } from '../image.js';
 import { treeEntries } from '../tree.js';
 import { layerDiffId, writeLayer, type BuiltLayer, type LayerEntry } from '../layer.js';
 import type { Digest } from '../../oci/digest.js';
-import type { CompressionOptions } from '../compress.js';
+import { DEFAULT_COMPRESSION, type CompressionOptions } from '../compress.js';
 import { readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { binaryName, checkMainPackage, compileGo, goVersion, MAIN_ACCEPTED } from './compile.js';
 import { ValidationError } from '../../runtime/errors.js';
@@ -173,7 +173,7 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
   // compression pieces take the cores the compiles leave: one while others compile, all at the end
   let compiling = 0;
   const compression: CompressionOptions = {
-    ...(o.compression ?? { compression: 'gzip', level: 1 }),
+    ...(o.compression ?? DEFAULT_COMPRESSION),
     parallel: () => cores - compiling,
   };
   // a plan that fails (a base that does not exist) stops the compiles: no waiting for a build
