@@ -12,6 +12,8 @@ import { timed, type Figure } from './lib/table.js';
 
 /** One input each action rejects before doing anything else. */
 const BAD: Record<string, Record<string, string>> = {
+  // the root action: a stage's input, so its stage is loaded and the summary still runs
+  gantry: { 'cache-backend': 's3' },
   'build-push': { platforms: 'linux/foo' },
   'go-cache': { backend: 's3' },
   merge: { sources: '', tags: '127.0.0.1:5000/app:v1' },
@@ -54,7 +56,8 @@ export async function measureStartup(rounds: number): Promise<Figure[]> {
     // the runner creates the file-command files before a step starts
     for (const f of ['output', 'env', 'state', 'summary']) writeFileSync(join(work, f), '');
     const nodeTimes: number[] = [];
-    const actions = readdirSync(join(REPO_ROOT, 'actions')).sort();
+    // the root action's bundle is dist/gantry, beside each action's dist/<name>
+    const actions = ['gantry', ...readdirSync(join(REPO_ROOT, 'actions')).sort()];
     const times = new Map<string, number[]>(actions.map((a) => [a, []]));
     for (let r = 0; r < rounds; r++) {
       nodeTimes.push(await timed(() => run(node, ['-e', '0'], base)));

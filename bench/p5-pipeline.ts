@@ -74,8 +74,7 @@ export async function measurePipeline(rounds: number): Promise<Figure[]> {
     const top = phases
       .filter((p) => p.end - p.start >= 50)
       .map((p) => `${p.action}/${p.phase} ${p.end - p.start}`);
-    const steps = Object.entries(r.steps).map(([id, st]) => `${id} ${st.ms ?? 0}`);
-    where = `last run ${total} ms; steps: ${steps.join(', ')}; phases: ${top.join(', ')}; outside phases ≈ ${total - inPhases}`;
+    where = `last run ${total} ms; phases: ${top.join(', ')}; outside phases ≈ ${total - inPhases}`;
   };
   const alone = async () => {
     const r = await job.uses('actions/build-push', {

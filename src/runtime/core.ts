@@ -5,9 +5,9 @@
  * (its HTTP client and undici) cost every action ~0.1 s to load before doing anything.
  */
 import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { EOL } from 'node:os';
-import { delimiter, dirname } from 'node:path';
+import { delimiter } from 'node:path';
 
 export interface AnnotationProperties {
   title?: string;
@@ -70,6 +70,7 @@ export function getInput(
 }
 
 export function setOutput(name: string, value: unknown): void {
+  setOutputs.set(name, toCommandValue(value));
   if (!appendFileCommand('OUTPUT', keyValue(name, value)))
     issueCommand('set-output', { name }, toCommandValue(value));
 }
@@ -86,32 +87,26 @@ export function addPath(dir: string): void {
 }
 
 /**
- * Where a bundle run as a step of a composite action (`node dist/<action>/index.js`) keeps its
- * state: the runner gives state only to a JavaScript action's own post, so the composite runs
- * the post itself as a later step with the same file.
+ * What this process has saved and set: the root action runs go-cache's main and post, and hands
+ * build-push's image to scan, in one process — the runner gives saved state only to a later post
+ * process, and outputs only to later steps.
  */
-export const STATE_FILE_ENV = 'GANTRY_STATE_FILE';
-
-function stateFile(): Record<string, string> {
-  const file = process.env[STATE_FILE_ENV];
-  if (!file || !existsSync(file)) return {};
-  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>;
-}
+const savedState = new Map<string, string>();
+const setOutputs = new Map<string, string>();
 
 export function saveState(name: string, value: unknown): void {
   if (!appendFileCommand('STATE', keyValue(name, value)))
     issueCommand('save-state', { name }, toCommandValue(value));
-  const file = process.env[STATE_FILE_ENV];
-  if (file) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify({ ...stateFile(), [name]: toCommandValue(value) }), {
-      mode: 0o600,
-    });
-  }
+  savedState.set(name, toCommandValue(value));
 }
 
 export function getState(name: string): string {
-  return process.env[`STATE_${name}`] ?? stateFile()[name] ?? '';
+  return process.env[`STATE_${name}`] ?? savedState.get(name) ?? '';
+}
+
+/** An output this process set, or undefined. */
+export function outputOf(name: string): string | undefined {
+  return setOutputs.get(name);
 }
 
 /** Masks a value in every later line of the log. */

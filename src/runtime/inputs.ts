@@ -120,3 +120,24 @@ export function readPath(name: string, rule: PathRule & { fallback?: string }): 
   const value = readString(name, rule.fallback === undefined ? {} : { fallback: rule.fallback });
   return value === '' ? '' : resolveInside(name, value, rule);
 }
+
+/**
+ * Runs `fn` with exactly these inputs (names as an action.yml spells them) in place of the
+ * process's own: the root action runs each stage's main in its one process, as the stage's own
+ * step would run with its `with:`. The process's inputs are back when `fn` settles.
+ */
+export async function withInputs<T>(
+  inputs: Readonly<Record<string, string>>,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const own = Object.entries(process.env).filter(([k]) => k.startsWith('INPUT_'));
+  for (const [k] of own) delete process.env[k];
+  for (const [name, value] of Object.entries(inputs))
+    process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  try {
+    return await fn();
+  } finally {
+    for (const k of Object.keys(process.env)) if (k.startsWith('INPUT_')) delete process.env[k];
+    for (const [k, v] of own) process.env[k] = v;
+  }
+}

@@ -58,21 +58,19 @@ describe('the runner protocol', () => {
     expect(core.getState('other')).toBe('');
   });
 
-  it('keeps state in GANTRY_STATE_FILE too, for a post a composite action runs itself', () => {
-    process.env.GANTRY_STATE_FILE = join(dir, 'state', 'go-cache.json');
-    core.saveState('gantry-is-post', 'true');
+  it('gives a post run in the same process the state its main saved, and the outputs set', () => {
     core.saveState('go-cache', { key: 'k' });
-    expect(parseKeyValueFile(read('STATE'))).toEqual({
-      'gantry-is-post': 'true',
-      'go-cache': '{"key":"k"}',
-    });
-    // the post step: no STATE_* from the runner, the same file
-    expect(core.getState('gantry-is-post')).toBe('true');
+    expect(parseKeyValueFile(read('STATE'))).toEqual({ 'go-cache': '{"key":"k"}' });
+    // the root action runs go-cache's post in the process its main ran in: no STATE_* there
     expect(JSON.parse(core.getState('go-cache'))).toEqual({ key: 'k' });
     process.env['STATE_go-cache'] = 'from the runner';
     expect(core.getState('go-cache')).toBe('from the runner');
-    delete process.env.GANTRY_STATE_FILE;
-    expect(core.getState('gantry-is-post')).toBe('');
+    delete process.env['STATE_go-cache'];
+    expect(core.getState('never-saved')).toBe('');
+    core.setOutput('image', 'r/x@sha256:00');
+    core.setOutput('image', 'r/x@sha256:01');
+    expect(core.outputOf('image')).toBe('r/x@sha256:01');
+    expect(core.outputOf('never-set')).toBeUndefined();
   });
 
   it('adds to PATH for later steps and this one', () => {
