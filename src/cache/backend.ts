@@ -9,9 +9,19 @@ export interface CacheBackend {
     paths: readonly string[],
     key: string,
     restoreKeys: readonly string[],
+    opts?: RestoreOptions,
   ): Promise<string | undefined>;
   /** Saves paths under key; false when the backend declined (the key exists, nothing to save). */
   save(paths: readonly string[], key: string): Promise<boolean>;
+}
+
+export interface RestoreOptions {
+  /**
+   * Leave files that are already there as they are: for a content-addressed cache (GOCACHE,
+   * where a name says what its bytes are), a runner that kept its cache writes nothing. A backend
+   * whose extraction cannot skip them overwrites them, which is also right.
+   */
+  keepExisting?: boolean;
 }
 
 /** How a restore went: the exact key, a fallback key, or nothing. */

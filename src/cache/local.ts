@@ -3,7 +3,7 @@ import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { execFile } from '../runtime/exec.js';
 import { pathExists } from '../runtime/fs.js';
-import type { CacheBackend } from './backend.js';
+import type { CacheBackend, RestoreOptions } from './backend.js';
 
 interface Entry {
   file: string;
@@ -38,12 +38,22 @@ export class LocalCacheBackend implements CacheBackend {
     paths: readonly string[],
     key: string,
     restoreKeys: readonly string[],
+    opts: RestoreOptions = {},
   ): Promise<string | undefined> {
     const entry = pick(await this.entries(), key, restoreKeys);
     if (!entry) return undefined;
     await execFile(
       'tar',
-      ['--extract', '--file', entry.file, '--absolute-names', '--directory', this.base],
+      [
+        '--extract',
+        '--file',
+        entry.file,
+        '--absolute-names',
+        '--directory',
+        this.base,
+        // tar seeks past a kept file's bytes: a GOCACHE already in place costs ~nothing
+        ...(opts.keepExisting ? ['--skip-old-files'] : []),
+      ],
       { silent: true },
     );
     const now = new Date();

@@ -5,6 +5,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -46,9 +47,10 @@ afterAll(() => {
 });
 
 /** Go's environment for one job: its own (empty) caches, modules only from the test proxy. */
-function goEnv(name: string): Record<string, string> {
+function goEnv(name: string, opts: { kept?: boolean } = {}): Record<string, string> {
   const home = join(work, name);
-  for (const d of ['gocache', 'gomod']) {
+  // a self-hosted runner keeps its caches between jobs; a fresh one starts without them
+  for (const d of opts.kept ? [] : ['gocache', 'gomod']) {
     const p = join(home, d);
     // the module cache is read-only, as go leaves it
     if (existsSync(p)) execFileSync('chmod', ['-R', 'u+w', p]);
@@ -181,6 +183,37 @@ describe('go-cache with the local backend', () => {
     expect(third.compiled).toBeGreaterThan(0);
     expect(third.compiled).toBeLessThanOrEqual(3); // greet and main (and nothing else)
     expect(third.compiled * 4).toBeLessThan(first.compiled);
+  });
+
+  test('a runner that kept its GOCACHE: files there are left as they are, missing ones restored', async () => {
+    const store = join(work, 'store-k');
+    const workspace = moduleWorkspace('k', 'v1.0.0');
+    const first = await runJob({
+      name: 'k',
+      workspace,
+      with: { backend: 'local', 'local-dir': store },
+    });
+    expect(phase(first.job, 'save')?.attrs['build-saved']).toBe(true);
+    const gocache = join(work, 'runner', 'gocache');
+    // Go's README in GOCACHE is in the saved entry and is never read by go: mark it
+    writeFileSync(join(gocache, 'README'), 'kept by this runner\n');
+    const shard = readdirSync(gocache).find(
+      (d) => /^[0-9a-f]{2}$/.test(d) && readdirSync(join(gocache, d)).length,
+    )!;
+    const gone = join(gocache, shard, readdirSync(join(gocache, shard))[0]!);
+    rmSync(gone);
+    const job = await Job.create({
+      workspace,
+      event: { name: 'push', payload: DEFAULT_BRANCH },
+      env: goEnv('runner', { kept: true }),
+    });
+    const step = await job.uses(ACTION, {
+      id: 'cache',
+      with: { backend: 'local', 'local-dir': store },
+    });
+    expect(step.outputs['cache-hit']).toBe('exact');
+    expect(readFileSync(join(gocache, 'README'), 'utf8')).toBe('kept by this runner\n');
+    expect(existsSync(gone)).toBe(true);
   });
 
   test('ten edit-rebuild cycles keep the saved build cache within 1.2x of the first', async () => {

@@ -3,7 +3,12 @@ import { dirname, join, relative } from 'node:path';
 import * as core from '../../runtime/core.js';
 import { goMissing } from '../../build/go/compile.js';
 import { isGopathRepo, placeInGopath } from '../../build/go/gopath.js';
-import { combineHits, type CacheBackend, type HitKind } from '../../cache/backend.js';
+import {
+  combineHits,
+  type CacheBackend,
+  type HitKind,
+  type RestoreOptions,
+} from '../../cache/backend.js';
 import { GitHubCacheBackend } from '../../cache/github.js';
 import {
   ageEntries,
@@ -137,10 +142,11 @@ async function restoreEntry(
   e: Entry,
   timeoutMs: number,
   what: string,
+  opts: RestoreOptions = {},
 ): Promise<void> {
   try {
     e.matched = await withDeadline(
-      backend.restore(e.paths, e.keys.key, e.keys.restoreKeys),
+      backend.restore(e.paths, e.keys.key, e.keys.restoreKeys, opts),
       timeoutMs,
       `restoring the ${what}`,
     );
@@ -197,7 +203,11 @@ export async function main(): Promise<void> {
     await timeline.phase('restore', async (attrs) => {
       if (state.modules)
         await restoreEntry(backend, state.modules, inputs.timeoutMs, 'module cache');
-      await restoreEntry(backend, state.build, inputs.timeoutMs, 'build cache');
+      // build-cache files are named by their content: one already here is kept, not rewritten
+      // (a self-hosted runner that kept its GOCACHE restores in milliseconds)
+      await restoreEntry(backend, state.build, inputs.timeoutMs, 'build cache', {
+        keepExisting: true,
+      });
       state.agedAt = Date.now() - 2 * GO_MTIME_INTERVAL_MS;
       const restored = await ageEntries(env.GOCACHE, state.agedAt);
       state.restoredList = join(runnerTemp(), 'gantry', 'go-cache-restored.txt');

@@ -27,6 +27,22 @@ describe('LocalCacheBackend', () => {
     expect(await store.restore([], 'nothing', ['none-'])).toBeUndefined();
   });
 
+  it('with keepExisting, leaves files already there as they are and adds the missing ones', async () => {
+    const store = new LocalCacheBackend(join(root, 'store'), 1e9, join(root, 'ws'));
+    const dir = join(root, 'home', 'cache');
+    writeFileSync(join(dir, 'a'), 'saved a');
+    writeFileSync(join(dir, 'b'), 'saved b');
+    expect(await store.save([dir], 'k-1')).toBe(true);
+    writeFileSync(join(dir, 'a'), 'kept a');
+    rmSync(join(dir, 'b'));
+    expect(await store.restore([dir], 'k-1', [], { keepExisting: true })).toBe('k-1');
+    expect(readFileSync(join(dir, 'a'), 'utf8')).toBe('kept a');
+    expect(readFileSync(join(dir, 'b'), 'utf8')).toBe('saved b');
+    // without it, the entry's bytes win
+    expect(await store.restore([dir], 'k-1', [])).toBe('k-1');
+    expect(readFileSync(join(dir, 'a'), 'utf8')).toBe('saved a');
+  });
+
   it('declines to save when no path exists', async () => {
     const store = new LocalCacheBackend(join(root, 'store'), 1e9, join(root, 'ws'));
     expect(await store.save([join(root, 'missing')], 'k')).toBe(false);
