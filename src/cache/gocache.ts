@@ -48,12 +48,28 @@ export function totalBytes(files: readonly CacheFile[]): number {
   return files.reduce((n, f) => n + f.size, 0);
 }
 
-/** Sets every entry's mtime to `at` (restore time minus more than Go's refresh interval). */
-export async function ageEntries(dir: string, at: number): Promise<CacheFile[]> {
-  const files = await listCacheFiles(dir);
+/**
+ * Sets every entry's mtime to `at` (restore time minus more than Go's refresh interval); the
+ * entries' names. Names only — no stat of each: this runs between the restore and the build.
+ */
+export async function ageEntries(dir: string, at: number): Promise<string[]> {
+  let shards: string[];
+  try {
+    shards = (await readdir(dir)).filter((s) => SHARD.test(s));
+  } catch {
+    return [];
+  }
   const when = new Date(at);
-  await mapLimit(files, 64, (f) => utimes(f.path, when, when).catch(() => undefined));
-  return files;
+  const perShard = await mapLimit(shards, 16, async (shard) => {
+    const files = (await readdir(join(dir, shard), { withFileTypes: true }).catch(() => []))
+      .filter((e) => e.isFile())
+      .map((e) => e.name);
+    await mapLimit(files, 16, (n) =>
+      utimes(join(dir, shard, n), when, when).catch(() => undefined),
+    );
+    return files.map((n) => `${shard}/${n}`);
+  });
+  return perShard.flat();
 }
 
 export interface TrimResult {

@@ -201,24 +201,24 @@ export async function main(): Promise<void> {
   const backend = await backendFor(state);
   if (backend) {
     await timeline.phase('restore', async (attrs) => {
-      if (state.modules)
-        await restoreEntry(backend, state.modules, inputs.timeoutMs, 'module cache');
-      // build-cache files are named by their content: one already here is kept, not rewritten
-      // (a self-hosted runner that kept its GOCACHE restores in milliseconds)
-      await restoreEntry(backend, state.build, inputs.timeoutMs, 'build cache', {
-        keepExisting: true,
-      });
+      // both at once (other directories); build-cache files are named by their content: one
+      // already here is kept, not rewritten (a runner that kept its GOCACHE writes nothing)
+      await Promise.all([
+        state.modules && restoreEntry(backend, state.modules, inputs.timeoutMs, 'module cache'),
+        restoreEntry(backend, state.build, inputs.timeoutMs, 'build cache', {
+          keepExisting: true,
+        }),
+      ]);
       state.agedAt = Date.now() - 2 * GO_MTIME_INTERVAL_MS;
       const restored = await ageEntries(env.GOCACHE, state.agedAt);
       state.restoredList = join(runnerTemp(), 'gantry', 'go-cache-restored.txt');
       await mkdir(dirname(state.restoredList), { recursive: true });
-      await writeFile(state.restoredList, restored.map((f) => f.name).join('\n'));
+      await writeFile(state.restoredList, restored.join('\n'));
       attrs.backend = backend.name;
       attrs.hit = combineHits(entries().map((e) => e.hit));
       attrs['build-hit'] = state.build.hit;
       attrs['modules-hit'] = state.modules?.hit ?? 'no dependencies';
       attrs.entries = restored.length;
-      attrs.bytes = totalBytes(restored);
     });
     saveState(STATE, state);
   }
