@@ -1,4 +1,9 @@
 import { runAction } from '../runtime/action.js';
-import { main } from '../actions/build-push/main.js';
+import { readInputs } from '../actions/build-push/inputs.js';
 
-await runAction(main);
+// inputs first: a bad one is reported before the builders and the registry client load
+await runAction(async () => {
+  const inputs = readInputs();
+  const { main } = await import('../actions/build-push/main.js');
+  await main(inputs);
+});

@@ -82,8 +82,7 @@ function setBuildOutputs(o: {
   core.setOutput(OUTPUT.ociLayout, o.layoutDir);
 }
 
-export async function main(): Promise<void> {
-  const inputs = readInputs();
+export async function main(inputs = readInputs()): Promise<void> {
   const timeline = new Timeline('build-push');
   const builder = chooseBuilder(inputs.builder, inputs.context);
 
