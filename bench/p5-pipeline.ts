@@ -110,26 +110,27 @@ export async function measurePipeline(rounds: number): Promise<Figure[]> {
       // its 250 MB of writes are flushed before the next figure's clock starts
       execFileSync('sync');
     }
+    const againstAlone = (what: string, samples: number[], note: string): Figure => ({
+      id: 'P5',
+      what,
+      samples,
+      unit: 's',
+      versus: { what: 'build-push alone', median: stat(times.alone).median },
+      target: { ratio: 1.5, text: '≤ 1.5× build-push alone' },
+      note,
+    });
     return [
       { id: 'P5', what: 'orders-api: build-push alone', samples: times.alone, unit: 's' },
-      {
-        id: 'P5',
-        what: 'the root action: cache → build → scan → summary (runner kept its GOCACHE)',
-        samples: times.kept,
-        unit: 's',
-        versus: { what: 'build-push alone', median: stat(times.alone).median },
-        target: { ratio: 1.5, text: '≤ 1.5× build-push alone' },
-        note: where.kept,
-      },
-      {
-        id: 'P5',
-        what: 'the same on a fresh runner (no GOCACHE before the restore)',
-        samples: times.fresh,
-        unit: 's',
-        versus: { what: 'build-push alone', median: stat(times.alone).median },
-        target: { ratio: 1.5, text: '≤ 1.5× build-push alone' },
-        note: where.fresh,
-      },
+      againstAlone(
+        'the root action: cache → build → scan → summary (runner kept its GOCACHE)',
+        times.kept,
+        where.kept,
+      ),
+      againstAlone(
+        'the same on a fresh runner (no GOCACHE before the restore)',
+        times.fresh,
+        where.fresh,
+      ),
     ];
   } finally {
     await job.cleanup();

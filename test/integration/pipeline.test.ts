@@ -73,6 +73,16 @@ async function pullRequestJob(): Promise<Job> {
   return job;
 }
 
+/** What every run here gives: the stand-in scanners, the local cache backend, saving on a PR. */
+const localRun = (store: string): Record<string, string> => ({
+  'hadolint-version': 'system',
+  'trivy-version': 'system',
+  'cache-backend': 'local',
+  'cache-dir': store,
+  'cache-save': 'always',
+  comment: 'never',
+});
+
 /** The groups the root action's log is in: one per stage that ran, in order. */
 const stagesRun = (run: { commands: { command: string; message: string }[] }) =>
   run.commands.filter((c) => c.command === 'group').map((c) => c.message);
@@ -148,14 +158,9 @@ describe('the root action: the whole pipeline in one step', () => {
       const run = await job.uses('.', {
         id: 'gantry',
         with: {
+          ...localRun(store),
           platforms: 'linux/amd64,plan9/sparc',
           'oci-layout': 'out/layout',
-          'hadolint-version': 'system',
-          'trivy-version': 'system',
-          'cache-backend': 'local',
-          'cache-dir': store,
-          'cache-save': 'always',
-          comment: 'never',
         },
       });
       expect(run.exitCode).toBe(1);
@@ -199,16 +204,7 @@ describe('the root action: the whole pipeline in one step', () => {
     try {
       const run = await job.uses('.', {
         id: 'gantry',
-        with: {
-          'oci-layout': 'out/gate-layout',
-          'hadolint-version': 'system',
-          'trivy-version': 'system',
-          'cache-backend': 'local',
-          'cache-dir': store,
-          'cache-save': 'always',
-          'fail-on': 'low',
-          comment: 'never',
-        },
+        with: { ...localRun(store), 'oci-layout': 'out/gate-layout', 'fail-on': 'low' },
       });
       expect(run.exitCode).toBe(1);
       expect(run.errors.at(-1)).toMatch(/findings at or above fail-on: low/);
