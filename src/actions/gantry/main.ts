@@ -40,8 +40,8 @@ async function run(
 }
 
 /**
- * The whole pipeline in one process — go-cache, build-push, scan, summary, then go-cache's save —
- * with each stage's own code and the outcomes a composite of their steps would have: a failed
+ * The whole pipeline in one process — go-cache, build-push, scan (while go-cache saves what the
+ * build added), summary — with each stage's own code and the outcomes a composite of their steps would have: a failed
  * stage skips what needs it; the summary always runs; the caches are saved after a build that
  * succeeded (while the image is scanned), whatever the scan found.
  */
