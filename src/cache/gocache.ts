@@ -23,15 +23,20 @@ export interface CacheFile {
 
 const SHARD = /^[0-9a-f]{2}$/;
 
-/** The entries of a GOCACHE directory (its 256 shard directories); none when it does not exist. */
-export async function listCacheFiles(dir: string): Promise<CacheFile[]> {
+/** `fn` for each of a GOCACHE's shard directories (at most 16 at once); none when it does not exist. */
+async function eachShard<T>(dir: string, fn: (shard: string) => Promise<T[]>): Promise<T[]> {
   let shards: string[];
   try {
     shards = (await readdir(dir)).filter((s) => SHARD.test(s));
   } catch {
     return [];
   }
-  const perShard = await mapLimit(shards, 16, async (shard) => {
+  return (await mapLimit(shards, 16, fn)).flat();
+}
+
+/** The entries of a GOCACHE directory (its 256 shard directories); none when it does not exist. */
+export async function listCacheFiles(dir: string): Promise<CacheFile[]> {
+  const files = await eachShard(dir, async (shard) => {
     const names = await readdir(join(dir, shard)).catch(() => [] as string[]);
     return mapLimit(names, 32, async (n) => {
       const path = join(dir, shard, n);
@@ -41,7 +46,7 @@ export async function listCacheFiles(dir: string): Promise<CacheFile[]> {
         : undefined;
     });
   });
-  return perShard.flat().filter((f): f is CacheFile => f !== undefined);
+  return files.filter((f): f is CacheFile => f !== undefined);
 }
 
 export function totalBytes(files: readonly CacheFile[]): number {
@@ -53,14 +58,8 @@ export function totalBytes(files: readonly CacheFile[]): number {
  * entries' names. Names only — no stat of each: this runs between the restore and the build.
  */
 export async function ageEntries(dir: string, at: number): Promise<string[]> {
-  let shards: string[];
-  try {
-    shards = (await readdir(dir)).filter((s) => SHARD.test(s));
-  } catch {
-    return [];
-  }
   const when = new Date(at);
-  const perShard = await mapLimit(shards, 16, async (shard) => {
+  return eachShard(dir, async (shard) => {
     const files = (await readdir(join(dir, shard), { withFileTypes: true }).catch(() => []))
       .filter((e) => e.isFile())
       .map((e) => e.name);
@@ -69,7 +68,6 @@ export async function ageEntries(dir: string, at: number): Promise<string[]> {
     );
     return files.map((n) => `${shard}/${n}`);
   });
-  return perShard.flat();
 }
 
 export interface TrimResult {

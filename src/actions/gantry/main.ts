@@ -47,8 +47,9 @@ async function run(
  */
 export async function main(): Promise<void> {
   const inputs = readInputs();
-  const goCache = await import('../go-cache/main.js');
-  const cached = inputs.cache ? await run('cache', 'go-cache', goCache.main) : false;
+  // a stage's code loads only when the stage runs
+  const goCache = inputs.cache ? await import('../go-cache/main.js') : undefined;
+  const cached = goCache ? await run('cache', 'go-cache', goCache.main) : false;
   let saving: Promise<void> | undefined;
   if (cached || !inputs.cache) {
     const path = core.outputOf(CACHE_OUTPUT.path);
@@ -60,7 +61,7 @@ export async function main(): Promise<void> {
       buildPush.main,
       path ? { [BUILD_INPUT.context]: path } : {},
     );
-    if (built && cached)
+    if (built && cached && goCache)
       // go-cache's post never fails the job: its errors are warnings, as in its own post step
       saving = goCache.post().catch((err: unknown) => {
         core.warning(`go-cache save: ${failureMessage(err)}`);
