@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as core from '../../runtime/core.js';
 import { resolveBase, STATIC_BASE_BUILD_TAGS } from '../../build/base.js';
 import { refuseDockerBase } from '../../build/image.js';
-import { buildGo } from '../../build/go/builder.js';
+import { buildGo, type LayerIdentity } from '../../build/go/builder.js';
 import { goMissing } from '../../build/go/compile.js';
 import { attestations } from '../../attest/artifacts.js';
 import type { BuildRun } from '../../attest/provenance.js';
@@ -15,6 +15,7 @@ import { OciLayout } from '../../oci/layout.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { formatReference, referenceName } from '../../oci/reference.js';
 import { RegistryPool } from '../../publish/clients.js';
+import { isNewLayer, knownLayers, NO_KNOWN_LAYERS, type KnownLayers } from '../../publish/known.js';
 import { publish } from '../../publish/publish.js';
 import { readPublished } from '../../rebuild/read.js';
 import { LayoutTarget, RegistryTarget } from '../../publish/target.js';
@@ -217,9 +218,9 @@ export async function main(inputs = readInputs()): Promise<void> {
           refuseDockerBase(INPUT.compression, 'zstd', inputs.base, base);
         return { epoch, base, labels: labelsAt(epoch) };
       });
-    // the diff_ids of the image the first repository has under the tag (or the tag merge will
-    // set): a layer among them is not streamed, so an identical rebuild sends nothing
-    let known: Promise<Set<string>> = Promise.resolve(new Set());
+    // the layers of the image the first repository has under the tag (or the tag merge will
+    // set): one of them is not streamed, so an identical rebuild sends nothing
+    let known: Promise<KnownLayers> = Promise.resolve(NO_KNOWN_LAYERS);
     const plan = () => {
       // reads only (scheme, token, the image now tagged) while the compiles run: nothing is
       // written before they end
@@ -232,8 +233,8 @@ export async function main(inputs = readInputs()): Promise<void> {
           { registry: first.target.client.registry, repository: first.target.repository, tag },
           { configs: true },
         ).then(
-          (p) => new Set((p?.platforms ?? []).flatMap((x) => x.config?.rootfs.diff_ids ?? [])),
-          () => new Set<string>(),
+          (p) => knownLayers(p?.platforms ?? []),
+          () => NO_KNOWN_LAYERS,
         );
       planned = makePlan();
       return planned;
@@ -266,7 +267,7 @@ export async function main(inputs = readInputs()): Promise<void> {
       ...(registryTargets[0]
         ? {
             stream: {
-              isNew: async (diffId: string) => !(await known).has(diffId),
+              isNew: async (layer: LayerIdentity) => isNewLayer(await known, layer),
               open: () => registryTargets[0]!.target.streamBlob(),
             },
           }

@@ -68,10 +68,19 @@ export interface GoBuildOptions {
   onBlob?: (blob: BlobToPush) => void;
   /**
    * Where a layer written after every compile has ended may stream as it is made (an upload to
-   * the registry), when that layer is new: `isNew` is asked with its diff_id first, so a layer
-   * the registry already has (an identical rebuild) is never sent.
+   * the registry), when that layer is new: `isNew` is asked first, so a layer the registry
+   * already has (an identical rebuild) is never sent.
    */
-  stream?: { isNew: (diffId: Digest) => Promise<boolean>; open: () => LayerStream };
+  stream?: { isNew: (layer: LayerIdentity) => Promise<boolean>; open: () => LayerStream };
+}
+
+/**
+ * What a layer about to be made is known by: the time in its tar headers (the image's), and its
+ * diff_id — a pass over the whole binary, so computed only when asked.
+ */
+export interface LayerIdentity {
+  mtime: number;
+  diffId: () => Promise<Digest>;
 }
 
 /** Bytes on their way as they are made; `finish` names them (and says where else to read them). */
@@ -243,7 +252,10 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       const stream =
         compiledCount === o.platforms.length &&
         o.stream &&
-        (await o.stream.isNew(await layerDiffId(entries, plan.epoch)))
+        (await o.stream.isNew({
+          mtime: plan.epoch,
+          diffId: () => layerDiffId(entries, plan.epoch),
+        }))
           ? o.stream.open()
           : undefined;
       let layer: BuiltLayer;
