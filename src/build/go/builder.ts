@@ -67,9 +67,10 @@ export interface GoBuildOptions {
   /** Called as each layer is written, so uploads can start while other platforms compile. */
   onBlob?: (blob: BlobToPush) => void;
   /**
-   * Where a layer written after every compile has ended may stream as it is made (an upload to
-   * the registry), when that layer is new: `isNew` is asked first, so a layer the registry
-   * already has (an identical rebuild) is never sent.
+   * Where a layer may stream as it is made (an upload to the registry), when that layer is new:
+   * `isNew` is asked first, so a layer the registry already has (an identical rebuild) is never
+   * sent. `open` is called only once every platform has compiled: nothing reaches the registry
+   * from a build that fails.
    */
   stream?: { isNew: (layer: LayerIdentity) => Promise<boolean>; open: () => LayerStream };
 }
@@ -88,6 +89,27 @@ export interface LayerStream {
   write(chunk: Buffer): void;
   finish(desc: Pick<Descriptor, 'digest' | 'size'>, source: BlobSource): void;
   abort(err: Error): void;
+}
+
+/**
+ * A stream that opens once `ready` settles, holding what is written before; aborted before then,
+ * it never opens (and `ready` never settling — a failed build — opens nothing).
+ */
+export function openWhen(ready: Promise<void>, open: () => LayerStream): LayerStream {
+  let stream: LayerStream | undefined;
+  let held: ((s: LayerStream) => void)[] | undefined = [];
+  void ready.then(() => {
+    if (!held) return;
+    stream = open();
+    for (const op of held) op(stream);
+    held = undefined;
+  });
+  const call = (op: (s: LayerStream) => void) => (stream ? op(stream) : held?.push(op));
+  return {
+    write: (chunk) => call((s) => s.write(chunk)),
+    finish: (desc, source) => call((s) => s.finish(desc, source)),
+    abort: (err) => (stream ? stream.abort(err) : (held = undefined)),
+  };
 }
 
 /** `go build -o` of a non-main package writes an `!<arch>` archive instead of a program. */
@@ -248,15 +270,15 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       const entries: LayerEntry[] = [
         { path: binaryPath, type: 'file', mode: 0o755, file: compiled.binary, size: compiled.size },
       ];
-      // the last layer to be made: its upload rides along with its compression
+      // a new layer's upload rides along with its compression; one made while another platform
+      // still compiles holds its bytes until every compile has ended
       const stream =
-        compiledCount === o.platforms.length &&
         o.stream &&
         (await o.stream.isNew({
           mtime: plan.epoch,
           diffId: () => layerDiffId(entries, plan.epoch),
         }))
-          ? o.stream.open()
+          ? openWhen(uploadsOpen, o.stream.open)
           : undefined;
       let layer: BuiltLayer;
       try {
