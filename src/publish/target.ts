@@ -18,11 +18,13 @@ import type { BlobSource, PushBlobResult, RegistryClient } from '../oci/registry
 export interface Target {
   /** For logs and outputs: `registry/repository` or `oci:<dir>`. */
   readonly name: string;
+  /** `fresh`: known to be new (see BlobToPush), so not looked for first. */
   putBlob(
     desc: Pick<Descriptor, 'digest' | 'size'>,
     source: BlobSource,
     mountFrom?: readonly string[],
     mountRegistry?: string,
+    opts?: { fresh?: boolean },
   ): Promise<PushBlobResult>;
   hasManifest(digest: Digest): Promise<boolean>;
   /** Stores a manifest or index by digest, or under a tag. */
@@ -77,11 +79,12 @@ export class RegistryTarget implements Target {
     source: BlobSource,
     mountFrom: readonly string[] = [],
     mountRegistry?: string,
+    opts: { fresh?: boolean } = {},
   ): Promise<PushBlobResult> {
     // a mount names a repository of the same registry; from elsewhere the blob is streamed
     const sameRegistry = mountRegistry === undefined || mountRegistry === this.client.registry;
     return this.once.run(desc.digest, () =>
-      this.client.pushBlob(this.repository, desc, source, sameRegistry ? mountFrom : []),
+      this.client.pushBlob(this.repository, desc, source, sameRegistry ? mountFrom : [], opts),
     );
   }
   /**

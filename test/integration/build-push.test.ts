@@ -262,6 +262,8 @@ describe('build-push with the go builder', () => {
       const uploadsBefore = proxy.requests.filter(
         (r) => r.startsWith('PUT ') && r.includes('/blobs/uploads/'),
       ).length;
+      const blobHeads = () => proxy.requests.filter((r) => /^HEAD \/v2\/repro\/blobs\//.test(r));
+      const headsBefore = blobHeads().length;
       const edited = await buildPush(job, { ...inputs, tags: `${proxy.host}/repro:2` });
       expect(edited.exitCode).toBe(0);
       expect(edited.outputs.digest).not.toBe(first.outputs.digest);
@@ -277,6 +279,9 @@ describe('build-push with the go builder', () => {
       // the push counts every blob it made exist: those 4 + the 4 documents uploaded; the static
       // base layer and the artifacts' empty config were there already
       expect(push?.attrs).toMatchObject({ blobsUploaded: 8, blobsExisting: 2, artifacts: 4 });
+      // the registry was asked only about those 2: the new layers streamed, and the configs and
+      // documents that name them went up without a HEAD first
+      expect(blobHeads().length - headsBefore).toBe(2);
     } finally {
       await job.cleanup();
     }

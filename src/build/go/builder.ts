@@ -303,7 +303,7 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
         layerMs: Date.now() - layerStart,
         streamed: stream !== undefined,
       });
-      return { ...compiled, layer };
+      return { ...compiled, layer, streamed: stream !== undefined };
     });
   });
   adoptPlan(
@@ -368,7 +368,8 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       blobs: [
         ...baseBlobs,
         ...own.map((l) => ({ descriptor: l.layer.descriptor, source: l.layer.source })),
-        blobToPush(config),
+        // a config naming a layer judged new is new too: uploaded without a HEAD first
+        { ...blobToPush(config), ...(c.streamed ? { fresh: true } : {}) },
       ],
     };
   });

@@ -277,17 +277,20 @@ export class RegistryClient {
 
   /**
    * Makes a blob exist in repository: already there, mounted from one of `mountFrom` (same
-   * registry), or uploaded — streamed in one PUT, or in chunks when larger than chunkSize.
+   * registry), or uploaded — streamed in one PUT, or in chunks when larger than chunkSize. A
+   * blob the caller knows to be new (`fresh`) is uploaded without a HEAD first.
    */
   async pushBlob(
     repository: string,
     desc: Pick<Descriptor, 'digest' | 'size'>,
     source: BlobSource,
     mountFrom: readonly string[] = [],
+    opts: { fresh?: boolean } = {},
   ): Promise<PushBlobResult> {
     const push = repositoryScope(repository, 'pull,push');
     return this.withRetry(`push blob ${desc.digest}`, async () => {
-      if (await this.blobExists(repository, desc.digest)) return { status: 'existed', bytes: 0 };
+      if (!opts.fresh && (await this.blobExists(repository, desc.digest)))
+        return { status: 'existed', bytes: 0 };
       let location: string | undefined;
       for (const from of mountFrom.filter((r) => r !== repository)) {
         const res = await this.request(
