@@ -116,11 +116,21 @@ export class RegistryTarget implements Target {
   }
   /**
    * Blobs, then the manifests by digest; a registry without the referrers API gets the subject's
-   * referrers tag (`sha256-<hex>`) read, extended with all of them and written once.
+   * referrers tag (`sha256-<hex>`) — read meanwhile — extended with all of them and written once.
    */
   async attach(artifacts: readonly ArtifactToPush[]): Promise<void> {
     const subject = artifacts[0]?.subject;
     if (!subject) return;
+    // read while the blobs and manifests go up; used only where the registry lacks the API
+    const tag = referrersTag(subject);
+    const current = this.client.getManifest(this.repository, tag).then(
+      (b) => JSON.parse(b.bytes.toString('utf8')) as ImageIndex,
+      (err: unknown) => {
+        if (err instanceof RegistryError && err.status === 404) return undefined;
+        throw err;
+      },
+    );
+    current.catch(() => undefined);
     await Promise.all(
       artifacts.flatMap((a) => [
         this.putBlob(EMPTY_DESCRIPTOR, bufferSource(EMPTY_JSON)),
@@ -135,14 +145,7 @@ export class RegistryTarget implements Target {
     for (const a of artifacts)
       answered.push(await this.client.putReferrer(this.repository, a.manifest));
     if (answered.every(Boolean)) return;
-    const tag = referrersTag(subject);
-    let list: ImageIndex | undefined;
-    try {
-      const current = await this.client.getManifest(this.repository, tag);
-      list = JSON.parse(current.bytes.toString('utf8')) as ImageIndex;
-    } catch (err) {
-      if (!(err instanceof RegistryError && err.status === 404)) throw err;
-    }
+    let list = await current;
     let changed = false;
     for (const a of artifacts) {
       const next = withReferrer(list, a.manifest);
