@@ -1,5 +1,10 @@
 import type { LayerIdentity } from '../build/go/builder.js';
-import type { PlatformManifest } from '../rebuild/read.js';
+import type { Blob } from '../oci/manifest.js';
+import { Annotation } from '../oci/mediatypes.js';
+import type { Reference } from '../oci/reference.js';
+import type { RegistryClient } from '../oci/registry/client.js';
+import { isNotFound } from '../oci/registry/errors.js';
+import { readPublished, type PlatformManifest } from '../rebuild/read.js';
 
 /** The layers an image already in the registry has: their diff_ids, and when it was made. */
 export interface KnownLayers {
@@ -20,6 +25,42 @@ export function knownLayers(platforms: readonly PlatformManifest[]): KnownLayers
     for (const d of p.config?.rootfs.diff_ids ?? []) diffIds.add(d);
   }
   return { times, diffIds };
+}
+
+/**
+ * The layers of the image now under a tag, read with as few requests as the answer needs: its top
+ * manifest says when it was made (the created annotation gantry writes); made at another time than
+ * this build (`epoch`, in seconds), none of its own layers can be this build's, so its configs
+ * are read only when the times agree — an identical rebuild — or the annotation is missing.
+ */
+export async function readKnownLayers(
+  client: RegistryClient,
+  image: Reference,
+  epoch: Promise<number>,
+): Promise<KnownLayers> {
+  let top: Blob;
+  try {
+    top = await client.getManifest(image.repository, image.tag ?? 'latest');
+  } catch (err) {
+    if (isNotFound(err)) return NO_KNOWN_LAYERS;
+    throw err;
+  }
+  const annotations = (
+    JSON.parse(top.bytes.toString('utf8')) as {
+      annotations?: Record<string, string>;
+    }
+  ).annotations;
+  const created = Date.parse(annotations?.[Annotation.created] ?? '');
+  if (!Number.isNaN(created)) {
+    const time = Math.floor(created / 1000);
+    if (time !== (await epoch)) return { times: new Set([time]), diffIds: new Set() };
+  }
+  const published = await readPublished(
+    client,
+    { ...image, digest: top.digest },
+    { configs: true },
+  );
+  return knownLayers(published?.platforms ?? []);
 }
 
 /**

@@ -15,9 +15,13 @@ import { OciLayout } from '../../oci/layout.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { formatReference, referenceName } from '../../oci/reference.js';
 import { RegistryPool } from '../../publish/clients.js';
-import { isNewLayer, knownLayers, NO_KNOWN_LAYERS, type KnownLayers } from '../../publish/known.js';
+import {
+  isNewLayer,
+  NO_KNOWN_LAYERS,
+  readKnownLayers,
+  type KnownLayers,
+} from '../../publish/known.js';
 import { publish } from '../../publish/publish.js';
-import { readPublished } from '../../rebuild/read.js';
 import { LayoutTarget, RegistryTarget } from '../../publish/target.js';
 import { ValidationError } from '../../runtime/errors.js';
 import { execFile, sayingWhenMissing } from '../../runtime/exec.js';
@@ -225,18 +229,19 @@ export async function main(inputs = readInputs()): Promise<void> {
       // reads only (scheme, token, the image now tagged) while the compiles run: nothing is
       // written before they end
       for (const { target } of registryTargets) void target.client.warm(target.repository);
+      planned = makePlan();
       const first = registryTargets[0];
       const tag = first?.tags[0] ?? intended[0]?.slice(intended[0].lastIndexOf(':') + 1);
-      if (first && tag)
-        known = readPublished(
+      if (first && tag) {
+        const epoch = planned.then((p) => p.epoch);
+        // a plan that fails is reported by the build, not here
+        epoch.catch(() => undefined);
+        known = readKnownLayers(
           first.target.client,
           { registry: first.target.client.registry, repository: first.target.repository, tag },
-          { configs: true },
-        ).then(
-          (p) => knownLayers(p?.platforms ?? []),
-          () => NO_KNOWN_LAYERS,
-        );
-      planned = makePlan();
+          epoch,
+        ).catch(() => NO_KNOWN_LAYERS);
+      }
       return planned;
     };
     const registryTargets = push
