@@ -6,9 +6,11 @@
  *              cache mount for GOCACHE, one `bud` per platform (BENCH_BUILDAH=0 skips it)
  * for examples/hello-go and examples/orders-api (23 vendored modules). Each tool is timed after its
  * own one-line edit, so none rides another's build cache. Where gantry's time went is read
- * from its timeline.
+ * from its timeline. BENCH_AGAINST=<checkout> also times that checkout's build-push (its
+ * committed dist/) in the same rounds, interleaved: a change measured against what it changed on
+ * a machine whose speed drifts between runs.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import {
   appendFileSync,
   mkdtempSync,
@@ -18,7 +20,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { STATIC_BASE_BUILD_TAGS } from '../src/build/base.js';
 import { readTimeline } from '../src/runtime/timeline.js';
@@ -91,6 +93,16 @@ async function buildahBase(buildah: string, storage: string[], go: string): Prom
   return goroot;
 }
 
+/** BENCH_AGAINST: another checkout of gantry, named by its commit. */
+function againstCheckout(): { dir: string; rev: string } | undefined {
+  const dir = process.env.BENCH_AGAINST;
+  if (!dir) return undefined;
+  const rev = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], {
+    encoding: 'utf8',
+  }).trim();
+  return { dir: resolve(dir), rev };
+}
+
 async function measureService(
   name: string,
   rounds: number,
@@ -100,6 +112,7 @@ async function measureService(
   withBuildkit = false,
 ): Promise<Figure[]> {
   const go = requireGo();
+  const against = againstCheckout();
   const svc = new Service(name, exampleWorkspace(name));
   const work = mkdtempSync(join(tmpdir(), `bench-p1-${name}-`));
   const env = { ...process.env, CGO_ENABLED: '0', GOOS: 'linux' };
@@ -123,19 +136,21 @@ async function measureService(
     };
     const timeline = join(job.runnerTemp, 'gantry', 'timeline.jsonl');
     let gantryStart = 0;
-    const gantryWith = (compression: 'gzip' | 'zstd') => async () => {
-      rmSync(timeline, { force: true });
-      gantryStart = Date.now();
-      const r = await job.uses('actions/build-push', {
-        with: {
-          platforms: 'linux/amd64,linux/arm64',
-          tags: `${registry.host}/${name}:bench-${compression}`,
-          builder: 'go',
-          compression,
-        },
-      });
-      if (r.exitCode !== 0) throw new Error(`build-push failed: ${r.errors.join('; ')}`);
-    };
+    const gantryWith =
+      (compression: 'gzip' | 'zstd', action = 'actions/build-push') =>
+      async () => {
+        rmSync(timeline, { force: true });
+        gantryStart = Date.now();
+        const r = await job.uses(action, {
+          with: {
+            platforms: 'linux/amd64,linux/arm64',
+            tags: `${registry.host}/${name}:bench-${compression}`,
+            builder: 'go',
+            compression,
+          },
+        });
+        if (r.exitCode !== 0) throw new Error(`build-push failed: ${r.errors.join('; ')}`);
+      };
     const gantry = gantryWith('gzip');
     const bud = async () => {
       for (const arch of ARCHES)
@@ -175,6 +190,12 @@ async function measureService(
       ['sequential', floorSequential],
       // zstd first: the timeline read below is the default's (gzip), the last gantry run
       ['gantry-zstd', gantryWith('zstd')],
+      ...(against
+        ? ([['against', gantryWith('gzip', join(against.dir, 'actions/build-push'))]] as [
+            string,
+            () => Promise<unknown>,
+          ][])
+        : []),
       ['gantry', gantry],
       ...(buildah ? ([['buildah', bud]] as [string, () => Promise<unknown>][]) : []),
     ];
@@ -254,6 +275,25 @@ async function measureService(
         target: { ratio: target, text: `≤ ${target}× floor` },
         note: `last run: ${where}`,
       },
+      ...(against
+        ? [
+            {
+              id: 'P1',
+              what: `${name}: gantry at ${against.rev}, the same rounds`,
+              samples: times.get('against')!,
+              unit: 's' as const,
+              versus,
+              target: { ratio: target, text: `≤ ${target}× floor` },
+            },
+            {
+              id: 'P1',
+              what: `${name}: gantry against gantry at ${against.rev}`,
+              samples: times.get('gantry')!,
+              unit: 's' as const,
+              versus: { what: against.rev, median: stat(times.get('against')!).median },
+            },
+          ]
+        : []),
       {
         id: 'P1',
         what: `${name}: gantry build-push, compression: zstd`,
