@@ -109,3 +109,24 @@ export function platformsMatch(a: Platform, b: Platform): boolean {
 export function isUnknownPlatform(p: Platform | undefined): boolean {
   return p?.os === 'unknown' && p.architecture === 'unknown';
 }
+
+/** Node's process.arch as an image architecture (and variant). */
+const NODE_ARCH: Record<string, Pick<Platform, 'architecture' | 'variant'>> = {
+  x64: { architecture: 'amd64' },
+  arm64: { architecture: 'arm64' },
+  arm: { architecture: 'arm', variant: 'v7' },
+  ia32: { architecture: '386' },
+  ppc64: { architecture: 'ppc64le' },
+  s390x: { architecture: 's390x' },
+  riscv64: { architecture: 'riscv64' },
+};
+
+/** The Linux platform of the machine we run on (where a local BuildKit builds: $BUILDPLATFORM). */
+export function hostPlatform(nodeArch: string = process.arch): Platform {
+  const arch = NODE_ARCH[nodeArch] ?? { architecture: nodeArch };
+  return {
+    os: 'linux',
+    architecture: arch.architecture,
+    ...(arch.variant ? { variant: arch.variant } : {}),
+  };
+}

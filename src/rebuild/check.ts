@@ -6,8 +6,11 @@ export interface Recorded {
   platform: string;
   /** The final stage's base: name and the digest of that platform's image. */
   base?: { name: string; digest: string };
-  /** Every Dockerfile stage's base (BuildKit builds), digests for that platform. */
-  stages: { stage: string; name: string; digest: string }[];
+  /**
+   * Every Dockerfile stage's base (BuildKit builds), digests for that platform — or for the one
+   * platform a stage used its base on whatever the target (`FROM --platform`), which it names.
+   */
+  stages: { stage: string; name: string; digest: string; platform?: string }[];
   /** The Go that built the binary (go builder), e.g. go1.23.4. */
   go?: string;
 }

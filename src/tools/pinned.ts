@@ -1,3 +1,4 @@
+import { hostPlatform } from '../oci/platform.js';
 /**
  * sha256 of release assets gantry installs, pinned in the repo so a default install never trusts
  * the download host. Keys: tool → release tag → `<os>-<arch>`. Only values confirmed by two
@@ -335,15 +336,7 @@ export function releasePlatform(
   nodeArch: string = process.arch,
   nodePlatform: string = process.platform,
 ): string {
-  const arch: Record<string, string> = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm-v7',
-    ia32: '386',
-    ppc64: 'ppc64le',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-  };
+  const { architecture, variant } = hostPlatform(nodeArch);
   const os = nodePlatform === 'win32' ? 'windows' : nodePlatform;
-  return `${os}-${arch[nodeArch] ?? nodeArch}`;
+  return `${os}-${architecture}${variant ? `-${variant}` : ''}`;
 }

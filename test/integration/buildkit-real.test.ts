@@ -48,9 +48,13 @@ let checksum: string;
 const baseDigests: Record<string, Record<string, string>> = {};
 
 /** A two-platform base (files only: the Dockerfile COPYs, so nothing runs under emulation). */
-async function pushBase(repository: string, marker: string): Promise<void> {
+async function pushBase(
+  repository: string,
+  marker: string,
+  arches: readonly string[] = ['amd64', 'arm64'],
+): Promise<void> {
   const client = new RegistryClient(registry.host);
-  const images = ['amd64', 'arm64'].map((arch) => {
+  const images = arches.map((arch) => {
     const dir = join(work, `${repository.replace(/\//g, '-')}-${arch}`);
     mkdirSync(dir, { recursive: true });
     return makeImage(dir, { os: 'linux', architecture: arch }, [
@@ -214,6 +218,58 @@ describeReal('build-push on the real BuildKit', () => {
       })),
     );
   });
+
+  it('a build stage on $BUILDPLATFORM needs its base for BuildKit’s platform only, and each image says so', async () => {
+    // BuildKit here is the linux/amd64 release: its build platform
+    await pushBase('base/native', 'native', ['amd64']);
+    const ws = serviceWorkspace(
+      DOCKERFILE(registry.host).replace(
+        'FROM ${REGISTRY}/base/builder:1 AS build',
+        'FROM --platform=$BUILDPLATFORM ${REGISTRY}/base/native:1 AS build',
+      ),
+    );
+    const job = await buildkitJob(ws);
+    try {
+      const run = await job.uses('actions/build-push', {
+        with: {
+          builder: 'buildkit',
+          platforms: 'linux/amd64,linux/arm64',
+          images: `${registry.host}/app`,
+          tags: 'native',
+        },
+      });
+      expect(run.errors).toEqual([]);
+      const platformDigests = JSON.parse(run.outputs['platform-digests']!) as Record<
+        string,
+        string
+      >;
+      for (const [platform, digest] of Object.entries(platformDigests)) {
+        const { json: manifest } = await inspect(`${registry.host}/app@${digest}`);
+        expect(JSON.parse(manifest.annotations!['dev.gantry.base.stages']!)).toEqual([
+          {
+            stage: 'build',
+            name: `${registry.host}/base/native:1`,
+            digest: baseDigests['base/native']!['linux/amd64'],
+            platform: 'linux/amd64',
+          },
+          {
+            stage: '1',
+            name: `${registry.host}/base/runtime:1`,
+            digest: baseDigests['base/runtime']![platform],
+          },
+        ]);
+      }
+      // and the check reads the build stage back as BuildKit's platform: current
+      const check = await job.uses('actions/rebuild-check', {
+        with: { image: `${registry.host}/app:native`, 'go-versions': 'none' },
+      });
+      expect(check.errors).toEqual([]);
+      expect(check.outputs.needed).toBe('false');
+    } finally {
+      await job.runPosts();
+      await job.cleanup();
+    }
+  }, 240_000);
 
   it('writes an OCI layout whose ref names are the tags output; one platform is still an index', async () => {
     const ws = serviceWorkspace(DOCKERFILE(registry.host));

@@ -119,10 +119,14 @@ function writes(): string[] {
 }
 
 /** An image of our own making, pushed with the given manifest annotations. */
-async function pushCrafted(tag: string, annotations: Record<string, string>): Promise<void> {
+async function pushCrafted(
+  tag: string,
+  annotations: Record<string, string>,
+  architecture = 'amd64',
+): Promise<void> {
   const dir = join(work, `crafted-${tag}`);
   mkdirSync(dir, { recursive: true });
-  const image = makeImage(dir, { os: 'linux', architecture: 'amd64' }, [{ app: `${tag}\n` }]);
+  const image = makeImage(dir, { os: 'linux', architecture }, [{ app: `${tag}\n` }]);
   const manifest = toBlob(image.manifest.mediaType, {
     ...(JSON.parse(image.manifest.bytes.toString('utf8')) as ImageManifest),
     annotations,
@@ -326,6 +330,42 @@ describe('scheduled rebuild: check, rebase, check again', () => {
     expect(r.reasons).toEqual([
       {
         platform: 'linux/amd64',
+        what: 'stage build',
+        from: `${registry.host}/base/golang:1.23@${g1}`,
+        to: `${registry.host}/base/golang:1.23@${g2}`,
+      },
+    ]);
+
+    // an arm64 image whose build stage ran on BuildKit's amd64 (FROM --platform=$BUILDPLATFORM)
+    // records that platform: the amd64-only golang is checked as amd64, not asked for arm64
+    const runtimeArm64 = v2.manifests['linux/arm64']!.digest;
+    const crossStaged = (golangDigest: string) =>
+      pushCrafted(
+        'cross-staged',
+        {
+          [Annotation.baseName]: `${registry.host}/base/runtime:1`,
+          [Annotation.baseDigest]: runtimeArm64,
+          [STAGE_BASES_ANNOTATION]: JSON.stringify([
+            {
+              stage: 'build',
+              name: `${registry.host}/base/golang:1.23`,
+              digest: golangDigest,
+              platform: 'linux/amd64',
+            },
+            { stage: 'final', name: `${registry.host}/base/runtime:1`, digest: runtimeArm64 },
+          ]),
+        },
+        'arm64',
+      );
+    await crossStaged(g2);
+    expect(await check(`${registry.host}/app:cross-staged`)).toMatchObject({
+      needed: 'false',
+      reasons: [],
+    });
+    await crossStaged(g1);
+    expect((await check(`${registry.host}/app:cross-staged`)).reasons).toEqual([
+      {
+        platform: 'linux/arm64',
         what: 'stage build',
         from: `${registry.host}/base/golang:1.23@${g1}`,
         to: `${registry.host}/base/golang:1.23@${g2}`,

@@ -20,7 +20,7 @@ import { packBuildArgs, platformTag } from '../../build/pack/argv.js';
 import type { Digest } from '../../oci/digest.js';
 import { OciLayout } from '../../oci/layout.js';
 import type { ImageIndex } from '../../oci/manifest.js';
-import { formatPlatform } from '../../oci/platform.js';
+import { formatPlatform, hostPlatform } from '../../oci/platform.js';
 import type { Reference } from '../../oci/reference.js';
 import type { RegistryClient } from '../../oci/registry/client.js';
 import { mergeIndex, resolveSource } from '../../publish/merge.js';
@@ -168,7 +168,14 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
     );
   await checkBuildkit(exec);
   const bases = await r.timeline.phase('base', async (attrs) => {
-    const resolved = await resolveStageBases(INPUT.file, stages, inputs.platforms, r.clientFor);
+    const resolved = await resolveStageBases(
+      INPUT.file,
+      stages,
+      inputs.platforms,
+      r.clientFor,
+      // buildkitd runs on this runner (setup-buildkit): $BUILDPLATFORM is its platform
+      hostPlatform(),
+    );
     attrs.bases = resolved.map((b) => `${b.stage}: ${b.name}@${b.digest}`);
     return resolved;
   });

@@ -66,27 +66,36 @@ export async function main(): Promise<void> {
       rebaseable = false;
     } else {
       await timeline.phase('bases', async (attrs) => {
-        // every base name once, for the platforms that use it
-        const wanted = new Map<string, { what: string; platform: string; digest: string }[]>();
+        // every base name once, for the platforms that use it: the image's own, or the one a
+        // stage used its base on (`FROM --platform=$BUILDPLATFORM`)
+        const wanted = new Map<
+          string,
+          { what: string; platform: string; on: string; digest: string }[]
+        >();
         for (const r of recorded) {
           if (!r.base) rebaseable = false;
           const uses = [
             ...(r.base ? [{ what: 'base', ...r.base }] : []),
             ...r.stages
               .filter((s) => !(r.base && s.name === r.base.name && s.digest === r.base.digest))
-              .map((s) => ({ what: `stage ${s.stage}`, name: s.name, digest: s.digest })),
+              .map((s) => ({
+                what: `stage ${s.stage}`,
+                name: s.name,
+                digest: s.digest,
+                ...(s.platform ? { on: s.platform } : {}),
+              })),
           ];
           for (const u of uses)
             wanted.set(u.name, [
               ...(wanted.get(u.name) ?? []),
-              { what: u.what, platform: r.platform, digest: u.digest },
+              { what: u.what, platform: r.platform, on: u.on ?? r.platform, digest: u.digest },
             ]);
         }
         for (const [name, uses] of wanted) {
-          const platforms = [...new Set(uses.map((u) => u.platform))].map(parsePlatform);
+          const platforms = [...new Set(uses.map((u) => u.on))].map(parsePlatform);
           const base = await resolveBase(INPUT.base, name, platforms, (r) => pool.client(r));
           for (const u of uses) {
-            const now = base.perPlatform.get(u.platform)?.manifestDigest ?? base.digest ?? '';
+            const now = base.perPlatform.get(u.on)?.manifestDigest ?? base.digest ?? '';
             if (now !== u.digest)
               reasons.push({
                 platform: u.platform,

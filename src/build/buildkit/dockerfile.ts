@@ -1,9 +1,17 @@
 /**
  * The stages of a Dockerfile and what each is built FROM, as BuildKit's frontend reads them:
- * continuation lines joined, comments dropped, `--platform` flags skipped, global ARGs (those
- * before the first FROM, overridden by build args) substituted in the FROM line. Pure: enough to
- * know every stage's base, not a Dockerfile interpreter.
+ * continuation lines joined, comments dropped, global ARGs (those before the first FROM,
+ * overridden by build args) substituted in the FROM line, a `--platform` flag read for the
+ * platform the stage's base is used on. Pure: enough to know every stage's base, not a
+ * Dockerfile interpreter.
  */
+
+/**
+ * The platform a stage's base is used on whatever the target: BuildKit's own (`$BUILDPLATFORM`,
+ * or its parts `$BUILDOS`/`$BUILDARCH`), or one the flag names. Without the flag, or with
+ * `$TARGETPLATFORM`, each target platform's.
+ */
+export type StagePlatform = { kind: 'build' } | { kind: 'named'; platform: string };
 
 export interface Stage {
   /** Position among the FROMs, from 0. */
@@ -14,6 +22,16 @@ export interface Stage {
   base: string;
   /** An image from a registry, an earlier stage, or nothing. */
   kind: 'image' | 'stage' | 'scratch';
+  /** From `--platform`; unset: the stage is built for each target platform. */
+  platform?: StagePlatform;
+}
+
+/** What a `--platform=` value asks for, its global ARGs substituted. */
+function stagePlatform(value: string, globals: Record<string, string>): StagePlatform | undefined {
+  if (/\$\{?BUILD(PLATFORM|OS|ARCH|VARIANT)\b/.test(value)) return { kind: 'build' };
+  if (/\$\{?TARGET(PLATFORM|OS|ARCH|VARIANT)\b/.test(value)) return undefined;
+  const platform = substitute(value, globals).trim();
+  return platform ? { kind: 'named', platform } : undefined;
 }
 
 /** Instructions with their keyword upper-cased, continuation lines joined. */
@@ -76,13 +94,22 @@ export function parseStages(text: string, buildArgs: Record<string, string> = {}
       continue;
     }
     if (keyword !== 'FROM') continue;
-    const words = rest.split(/\s+/).filter((w) => w && !w.startsWith('--'));
+    const all = rest.split(/\s+/).filter(Boolean);
+    const words = all.filter((w) => !w.startsWith('--'));
+    const flag = all.find((w) => /^--platform=/i.test(w));
+    const platform = flag ? stagePlatform(flag.slice('--platform='.length), globals) : undefined;
     const base = substitute(words[0] ?? '', globals);
     const name = words[1]?.toUpperCase() === 'AS' ? words[2]?.toLowerCase() : undefined;
     const lower = base.toLowerCase();
     const kind =
       lower === 'scratch' ? 'scratch' : stages.some((s) => s.name === lower) ? 'stage' : 'image';
-    stages.push({ index: stages.length, ...(name ? { name } : {}), base, kind });
+    stages.push({
+      index: stages.length,
+      ...(name ? { name } : {}),
+      base,
+      kind,
+      ...(platform ? { platform } : {}),
+    });
   }
   return stages;
 }

@@ -26,7 +26,13 @@ FROM final
 describe('parseStages', () => {
   it('reads every stage, its name and its base, with global ARGs and build args', () => {
     expect(parseStages(MULTI)).toEqual([
-      { index: 0, name: 'build', base: 'golang:1.23-bookworm', kind: 'image' },
+      {
+        index: 0,
+        name: 'build',
+        base: 'golang:1.23-bookworm',
+        kind: 'image',
+        platform: { kind: 'build' },
+      },
       { index: 1, name: 'test', base: 'build', kind: 'stage' },
       { index: 2, name: 'final', base: 'gcr.io/distroless/static:nonroot', kind: 'image' },
       { index: 3, name: 'empty', base: 'scratch', kind: 'scratch' },
@@ -48,6 +54,36 @@ describe('parseStages', () => {
     expect(rootImage(stages, finalStage(stages, 'TEST'))).toBe('golang:1.23-bookworm');
     expect(rootImage(stages, finalStage(stages, 'empty'))).toBeUndefined();
     expect(finalStage(stages, 'nope')).toBeUndefined();
+  });
+
+  it('reads what --platform asks for: BuildKit’s own, a named one, or each target', () => {
+    const stages = parseStages(
+      [
+        'ARG ARM=linux/arm64',
+        'FROM --platform=${BUILDPLATFORM} golang:1.23 AS a',
+        'FROM --platform=$BUILDOS/$BUILDARCH golang:1.23 AS b',
+        'FROM --platform=$ARM alpine AS c',
+        'FROM --platform=$TARGETPLATFORM alpine AS d',
+        'FROM --platform=$TARGETOS/$TARGETARCH alpine AS e',
+        'FROM alpine AS f',
+      ].join('\n'),
+    );
+    expect(stages.map((s) => [s.name, s.platform])).toEqual([
+      ['a', { kind: 'build' }],
+      ['b', { kind: 'build' }],
+      ['c', { kind: 'named', platform: 'linux/arm64' }],
+      ['d', undefined],
+      ['e', undefined],
+      ['f', undefined],
+    ]);
+    expect(stages.map((s) => s.base)).toEqual([
+      'golang:1.23',
+      'golang:1.23',
+      'alpine',
+      'alpine',
+      'alpine',
+      'alpine',
+    ]);
   });
 
   it('substitutes as the frontend does', () => {
