@@ -105,6 +105,19 @@ async function buildkitJob(workspace: string): Promise<Job> {
   return job;
 }
 
+/** build-push with the buildkit builder, both platforms, to app:<tag>. */
+function buildBoth(job: Job, tag: string, more: Record<string, string> = {}) {
+  return job.uses('actions/build-push', {
+    with: {
+      builder: 'buildkit',
+      platforms: 'linux/amd64,linux/arm64',
+      images: `${registry.host}/app`,
+      tags: tag,
+      ...more,
+    },
+  });
+}
+
 async function inspect(ref: string): Promise<{ raw: Buffer; json: ImageIndex & ImageManifest }> {
   const raw = await skopeoInspectRaw(ref);
   return { raw, json: JSON.parse(raw.toString()) as ImageIndex & ImageManifest };
@@ -138,14 +151,8 @@ describeReal('build-push on the real BuildKit', () => {
       // each round a fresh job: a new buildkitd with an empty state, a clean build
       const job = await buildkitJob(ws);
       try {
-        const run = await job.uses('actions/build-push', {
-          with: {
-            builder: 'buildkit',
-            platforms: 'linux/amd64,linux/arm64',
-            images: `${registry.host}/app`,
-            tags: `round${round}`,
-            annotations: `${ANNOTATION}=gantry on BuildKit`,
-          },
+        const run = await buildBoth(job, `round${round}`, {
+          annotations: `${ANNOTATION}=gantry on BuildKit`,
         });
         expect(run.errors).toEqual([]);
         digests.push(run.outputs.digest!);
@@ -230,14 +237,7 @@ describeReal('build-push on the real BuildKit', () => {
     );
     const job = await buildkitJob(ws);
     try {
-      const run = await job.uses('actions/build-push', {
-        with: {
-          builder: 'buildkit',
-          platforms: 'linux/amd64,linux/arm64',
-          images: `${registry.host}/app`,
-          tags: 'native',
-        },
-      });
+      const run = await buildBoth(job, 'native');
       expect(run.errors).toEqual([]);
       const platformDigests = JSON.parse(run.outputs['platform-digests']!) as Record<
         string,
