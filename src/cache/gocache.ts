@@ -23,7 +23,7 @@ export interface CacheFile {
 
 const SHARD = /^[0-9a-f]{2}$/;
 
-/** `fn` for each of a GOCACHE's shard directories (at most 16 at once); none when it does not exist. */
+/** `fn` for each of a GOCACHE's shard directories, 16 at once; none when it does not exist. */
 async function eachShard<T>(dir: string, fn: (shard: string) => Promise<T[]>): Promise<T[]> {
   let shards: string[];
   try {

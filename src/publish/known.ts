@@ -55,11 +55,7 @@ export async function readKnownLayers(
     const time = Math.floor(created / 1000);
     if (time !== (await epoch)) return { times: new Set([time]), diffIds: new Set() };
   }
-  const published = await readPublished(
-    client,
-    { ...image, digest: top.digest },
-    { configs: true },
-  );
+  const published = await readPublished(client, image, { configs: true, top });
   return knownLayers(published?.platforms ?? []);
 }
 

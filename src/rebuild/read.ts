@@ -24,11 +24,14 @@ export interface PlatformManifest {
 export async function readPublished(
   client: RegistryClient,
   image: Reference,
-  opts: { configs: boolean },
+  /** `top`: the image's top manifest, when the caller has already read it. */
+  opts: { configs: boolean; top?: Blob },
 ): Promise<{ top: Blob; index?: ImageIndex; platforms: PlatformManifest[] } | undefined> {
   let top;
   try {
-    top = await client.getManifest(image.repository, image.digest ?? image.tag ?? 'latest');
+    top =
+      opts.top ??
+      (await client.getManifest(image.repository, image.digest ?? image.tag ?? 'latest'));
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;

@@ -1,10 +1,11 @@
-import { hostPlatform } from '../oci/platform.js';
 /**
  * sha256 of release assets gantry installs, pinned in the repo so a default install never trusts
  * the download host. Keys: tool → release tag → `<os>-<arch>`. Only values confirmed by two
  * independent sources are pinned; other versions need the release's own checksum file or a
  * `checksum` input. Generated from the project's pinned-checksums fixture.
  */
+import { hostPlatform } from '../oci/platform.js';
+
 export interface PinnedAsset {
   asset: string;
   sha256: string;

@@ -41,9 +41,9 @@ async function run(
 
 /**
  * The whole pipeline in one process — go-cache, build-push, scan (while go-cache saves what the
- * build added), summary — with each stage's own code and the outcomes a composite of their steps would have: a failed
- * stage skips what needs it; the summary always runs; the caches are saved after a build that
- * succeeded (while the image is scanned), whatever the scan found.
+ * build added), summary — with each stage's own code and the outcomes a composite of their steps
+ * would have: a failed stage skips what needs it; the summary always runs; the caches are saved
+ * after a build that succeeded (while the image is scanned), whatever the scan found.
  */
 export async function main(): Promise<void> {
   const inputs = readInputs();

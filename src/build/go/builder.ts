@@ -292,6 +292,7 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
         throw err;
       }
       stream?.finish(layer.descriptor, layer.source);
+      const streamed = stream !== undefined;
       emit(layer);
       Object.assign(attrs, {
         platform: key,
@@ -301,9 +302,9 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
         // the rest of the phase is layering (tar + gzip), and waiting for the base if it is slower
         compileMs,
         layerMs: Date.now() - layerStart,
-        streamed: stream !== undefined,
+        streamed,
       });
-      return { ...compiled, layer, streamed: stream !== undefined };
+      return { ...compiled, layer, streamed };
     });
   });
   adoptPlan(
