@@ -34,6 +34,21 @@ async function eachShard<T>(dir: string, fn: (shard: string) => Promise<T[]>): P
   return (await mapLimit(shards, 16, fn)).flat();
 }
 
+const HEX = '0123456789abcdef';
+
+/**
+ * Tar wildcards that split a GOCACHE's shard directories into `parts` ranges of their first hex
+ * digit, less the first range, which a restore extracts with everything else (RestoreOptions.split):
+ * a part a core. A pattern names the directories themselves, so each is made by the one process
+ * that fills it (two tars making one directory at once fail now and then). Two parts halve a fresh runner's restore of examples/orders-api on two cores;
+ * more parts than cores measured no faster.
+ */
+export function shardSplit(parts: number): string[] {
+  const n = Math.max(1, Math.min(Math.floor(parts), HEX.length));
+  const at = (i: number) => Math.floor((i * HEX.length) / n);
+  return Array.from({ length: n - 1 }, (_, i) => `*/[${HEX.slice(at(i + 1), at(i + 2))}][0-9a-f]`);
+}
+
 /** The entries of a GOCACHE directory (its 256 shard directories); none when it does not exist. */
 export async function listCacheFiles(dir: string): Promise<CacheFile[]> {
   const files = await eachShard(dir, async (shard) => {
@@ -53,27 +68,29 @@ export function totalBytes(files: readonly CacheFile[]): number {
   return files.reduce((n, f) => n + f.size, 0);
 }
 
+/** The names of a GOCACHE's entries (`<shard>/<name>`); none when it does not exist. */
+export async function entryNames(dir: string): Promise<string[]> {
+  return eachShard(dir, async (shard) =>
+    (await readdir(join(dir, shard), { withFileTypes: true }).catch(() => []))
+      .filter((e) => e.isFile())
+      .map((e) => `${shard}/${e.name}`),
+  );
+}
+
 /**
  * Sets every entry's mtime to `at` (restore time minus more than Go's refresh interval); the
  * entries' names. Names only — no stat of each: this runs between the restore and the build.
  */
 export async function ageEntries(dir: string, at: number): Promise<string[]> {
   const when = new Date(at);
-  return eachShard(dir, async (shard) => {
-    const files = (await readdir(join(dir, shard), { withFileTypes: true }).catch(() => []))
-      .filter((e) => e.isFile())
-      .map((e) => e.name);
-    await mapLimit(files, 16, (n) =>
-      utimes(join(dir, shard, n), when, when).catch(() => undefined),
-    );
-    return files.map((n) => `${shard}/${n}`);
-  });
+  const names = await entryNames(dir);
+  await mapLimit(names, 16, (n) => utimes(join(dir, n), when, when).catch(() => undefined));
+  return names;
 }
 
 export interface TrimResult {
   kept: CacheFile[];
-  dropped: number;
-  droppedBytes: number;
+  dropped: CacheFile[];
 }
 
 /** Deletes the entries not used since they were aged (mtime before cutoff) and Go's trim.txt. */
@@ -82,11 +99,7 @@ export async function trimEntries(dir: string, cutoff: number): Promise<TrimResu
   const stale = files.filter((f) => f.mtimeMs < cutoff);
   await mapLimit(stale, 64, (f) => rm(f.path, { force: true }));
   await rm(join(dir, TRIM_FILE), { force: true });
-  return {
-    kept: files.filter((f) => f.mtimeMs >= cutoff),
-    dropped: stale.length,
-    droppedBytes: totalBytes(stale),
-  };
+  return { kept: files.filter((f) => f.mtimeMs >= cutoff), dropped: stale };
 }
 
 /** What a GOCACHE holds, as a short hash of its entry names: equal fingerprints, nothing to save. */

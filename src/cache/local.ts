@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { execFile } from '../runtime/exec.js';
+import { execFile, tailLines } from '../runtime/exec.js';
 import { pathExists } from '../runtime/fs.js';
 import type { CacheBackend, RestoreOptions } from './backend.js';
 
@@ -42,20 +42,27 @@ export class LocalCacheBackend implements CacheBackend {
   ): Promise<string | undefined> {
     const entry = pick(await this.entries(), key, restoreKeys);
     if (!entry) return undefined;
-    await execFile(
-      'tar',
-      [
-        '--extract',
-        '--file',
-        entry.file,
-        '--absolute-names',
-        '--directory',
-        this.base,
-        // tar seeks past a kept file's bytes: a GOCACHE already in place costs ~nothing
-        ...(opts.keepExisting ? ['--skip-old-files'] : []),
-      ],
-      { silent: true },
-    );
+    const extract = [
+      '--extract',
+      '--file',
+      entry.file,
+      '--absolute-names',
+      '--directory',
+      this.base,
+      // tar seeks past a kept file's bytes: a GOCACHE already in place costs ~nothing
+      ...(opts.keepExisting ? ['--skip-old-files'] : []),
+    ];
+    const split = opts.split ?? [];
+    // the directories above the split parts are made first: no two processes make one at once
+    if (split.length) await Promise.all(paths.map((p) => mkdir(p, { recursive: true })));
+    const runs = [
+      split.length ? [...extract, '--wildcards', ...split.map((p) => `--exclude=${p}`)] : extract,
+      ...split.map((p) => [...extract, '--wildcards', '--', p]),
+    ].map((args) => execFile('tar', args, { silent: true, allowFailure: true }));
+    // every process has ended before the restore is over, failed or not: none writes on later
+    const results = await Promise.all(runs);
+    const failed = results.find((r) => r.exitCode !== 0 && !onlyNotFound(r.stderr));
+    if (failed) throw new Error(`tar could not extract ${entry.file}: ${tailLines(failed.stderr)}`);
     const now = new Date();
     await utimes(entry.file, now, now).catch(() => undefined);
     return entry.key;
@@ -124,6 +131,12 @@ export class LocalCacheBackend implements CacheBackend {
     }
     return entries;
   }
+}
+
+/** A split pattern that matched no member: tar says so and exits 2; the rest was extracted. */
+function onlyNotFound(stderr: string): boolean {
+  const lines = stderr.trim().split('\n');
+  return lines.every((l) => /Not found in archive|due to previous errors/.test(l));
 }
 
 /** The Actions cache rule: the exact key, else the newest entry starting with each restore key in turn. */

@@ -241,6 +241,54 @@ describe('go-cache with the local backend', () => {
     for (const size of sizes) expect(size).toBeLessThanOrEqual(sizes[0]! * 1.2);
   }, 240_000);
 
+  test("a cold build's cache is saved again, once, without the entries a cached build never reads", async () => {
+    const store = join(work, 'store-u');
+    const workspace = moduleWorkspace('u', 'v1.0.0');
+    const opts = { backend: 'local', 'local-dir': store };
+    /** The entries of the newest saved build cache. */
+    const savedEntries = () => {
+      const newest = readdirSync(store)
+        .filter((f) => f.includes('-build-'))
+        .sort((a, b) => Number(b.split('-')[0]) - Number(a.split('-')[0]))[0]!;
+      return execFileSync('tar', ['-tf', join(store, newest)], { encoding: 'utf8' })
+        .split('\n')
+        .filter((n) => /-[ad]$/.test(n)).length;
+    };
+    const editMain = (n: number) => {
+      writeFileSync(join(workspace, 'main.go'), `\nvar edit${n} = ${n}\n`, { flag: 'a' });
+      commitAll(workspace, `edit ${n}`, '2024-05-01T12:00:00Z');
+    };
+    const cold = await runJob({ name: 'u0', workspace, with: opts });
+    expect(phase(cold.job, 'save')?.attrs['build-saved']).toBe(true);
+    const coldEntries = savedEntries();
+
+    // one commit again: nothing compiled, nothing saved, though the cold build's records went unused
+    const again = await runJob({ name: 'u1', workspace, with: opts });
+    expect(again.compiled).toBe(0);
+    expect(phase(again.job, 'save')?.attrs['build-saved']).toBe(false);
+    const unusedByCold = phase(again.job, 'save')?.attrs['unused-restored'] as number;
+    expect(unusedByCold).toBeGreaterThan(20);
+
+    // an edit compiles main only: the cache is saved again without what went unused
+    editMain(1);
+    const first = await runJob({ name: 'u2', workspace, with: opts });
+    expect(first.hit).toBe('exact');
+    expect(first.compiled).toBe(1);
+    expect(phase(first.job, 'save')?.attrs).toMatchObject({ 'build-saved': true });
+    const resaved = savedEntries();
+    expect(resaved).toBeLessThanOrEqual(coldEntries - unusedByCold + 8);
+
+    // the next edit restores (almost) only what it reads, compiles main only, and saves nothing
+    editMain(2);
+    const second = await runJob({ name: 'u3', workspace, with: opts });
+    expect(second.hit).toBe('exact');
+    expect(second.compiled).toBe(1);
+    const saved = phase(second.job, 'save')?.attrs;
+    expect(saved).toMatchObject({ 'build-saved': false });
+    expect(saved?.['unused-restored']).toBeLessThan(unusedByCold / 4);
+    expect(phase(second.job, 'restore')?.attrs.entries).toBe(resaved);
+  });
+
   test('a pull request run restores but does not write the cache', async () => {
     const store = join(work, 'store-c');
     const pr = {

@@ -1,4 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import * as core from '../../runtime/core.js';
 import { goMissing } from '../../build/go/compile.js';
@@ -12,7 +13,9 @@ import {
 import { GitHubCacheBackend } from '../../cache/github.js';
 import {
   ageEntries,
+  entryNames,
   GO_MTIME_INTERVAL_MS,
+  shardSplit,
   fingerprint,
   totalBytes,
   trimEntries,
@@ -26,7 +29,7 @@ import {
   type EntryKeys,
 } from '../../cache/keys.js';
 import { LocalCacheBackend } from '../../cache/local.js';
-import { decideSave, worthSaving } from '../../cache/policy.js';
+import { decideSave, worthSaving, worthSavingTrimmed } from '../../cache/policy.js';
 import { withDeadline } from '../../runtime/deadline.js';
 import { errorMessage, UserError, ValidationError } from '../../runtime/errors.js';
 import { execFile, ProgramNotFoundError } from '../../runtime/exec.js';
@@ -59,6 +62,8 @@ interface CacheState {
   agedAt?: number;
   /** A file listing the restored entries' names: what the build adds beyond them is new. */
   restoredList?: string;
+  /** A file listing the entries the restore wrote (not there before): the saved cache's share. */
+  writtenList?: string;
   build: Entry;
   /** None for a module with no dependencies (no go.sum): an empty module cache is no miss. */
   modules?: Entry;
@@ -201,19 +206,23 @@ export async function main(): Promise<void> {
   const backend = await backendFor(state);
   if (backend) {
     await timeline.phase('restore', async (attrs) => {
+      const before = new Set(await entryNames(env.GOCACHE));
       // both at once (other directories); build-cache files are named by their content: one
       // already here is kept, not rewritten (a runner that kept its GOCACHE writes nothing)
       await Promise.all([
         state.modules && restoreEntry(backend, state.modules, inputs.timeoutMs, 'module cache'),
         restoreEntry(backend, state.build, inputs.timeoutMs, 'build cache', {
           keepExisting: true,
+          split: shardSplit(Math.min(availableParallelism(), 4)),
         }),
       ]);
       state.agedAt = Date.now() - 2 * GO_MTIME_INTERVAL_MS;
       const restored = await ageEntries(env.GOCACHE, state.agedAt);
       state.restoredList = join(runnerTemp(), 'gantry', 'go-cache-restored.txt');
+      state.writtenList = join(runnerTemp(), 'gantry', 'go-cache-written.txt');
       await mkdir(dirname(state.restoredList), { recursive: true });
       await writeFile(state.restoredList, restored.join('\n'));
+      await writeFile(state.writtenList, restored.filter((n) => !before.has(n)).join('\n'));
       attrs.backend = backend.name;
       attrs.hit = combineHits(entries().map((e) => e.hit));
       attrs['build-hit'] = state.build.hit;
@@ -251,6 +260,12 @@ async function saveEntry(
   }
 }
 
+/** The names in a list the restore wrote; none when there is no list. */
+async function readNames(file: string | undefined): Promise<Set<string>> {
+  if (!file) return new Set();
+  return new Set((await readFile(file, 'utf8').catch(() => '')).split('\n').filter(Boolean));
+}
+
 /** Trims the build cache to what this run used and saves what is new, as the save policy says. */
 export async function post(): Promise<void> {
   const state = readState<CacheState>(STATE);
@@ -258,28 +273,25 @@ export async function post(): Promise<void> {
   const timeline = new Timeline(ACTION);
   const backend = await backendFor(state);
   if (!backend) return;
-  const kept = await timeline.phase('trim', async (attrs) => {
+  const { kept, dropped } = await timeline.phase('trim', async (attrs) => {
     const r = await trimEntries(
       state.gocache,
       state.agedAt === undefined ? 0 : state.agedAt + 1000,
     );
-    attrs.dropped = r.dropped;
-    attrs['dropped-bytes'] = r.droppedBytes;
+    attrs.dropped = r.dropped.length;
+    attrs['dropped-bytes'] = totalBytes(r.dropped);
     attrs.entries = r.kept.length;
     attrs.bytes = totalBytes(r.kept);
     core.info(
-      `Build cache: kept ${r.kept.length} entries this run used, dropped ${r.dropped} it did not`,
+      `Build cache: kept ${r.kept.length} entries this run used, dropped ${r.dropped.length} it did not`,
     );
-    return r.kept;
+    return r;
   });
   const ctx = gitContextFromEnv();
   await timeline.phase('save', async (attrs) => {
     const buildKey = `${state.build.keys.key}-${fingerprint(kept)}`;
-    const restored = new Set(
-      state.restoredList
-        ? (await readFile(state.restoredList, 'utf8').catch(() => '')).split('\n')
-        : [],
-    );
+    const restored = await readNames(state.restoredList);
+    const written = await readNames(state.writtenList);
     // only entries this run compiled are worth a new cache entry; dropping unused ones is not
     const fresh = kept.filter((f) => !restored.has(f.name));
     const added = fresh.length;
@@ -289,9 +301,18 @@ export async function post(): Promise<void> {
       core.info(
         `The build added ${added} cache entries (${totalBytes(fresh)} bytes)${added <= 8 ? `: ${fresh.map((f) => `${f.name} (${f.size})`).join(', ')}` : ''}`,
       );
+    // restored and not used: the next restore writes them again unless the cache is saved anew
+    const unusedRestored = dropped.filter((f) => written.has(f.name)).length;
+    attrs['unused-restored'] = unusedRestored;
     const isNew =
       buildKey !== state.build.matched &&
-      worthSaving(state.build.hit, totalBytes(fresh), totalBytes(kept));
+      (worthSaving(state.build.hit, totalBytes(fresh), totalBytes(kept)) ||
+        worthSavingTrimmed(state.build.hit, {
+          new: added,
+          newBytes: totalBytes(fresh),
+          unusedRestored,
+          afterRestore: restored.size,
+        }));
     const build = decideSave(state.save, ctx, isNew);
     attrs['build-saved'] =
       build.save &&

@@ -1,6 +1,17 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { shardSplit } from '../../../src/cache/gocache.js';
 import { LocalCacheBackend } from '../../../src/cache/local.js';
 
 let root: string;
@@ -41,6 +52,91 @@ describe('LocalCacheBackend', () => {
     // without it, the entry's bytes win
     expect(await store.restore([dir], 'k-1', [])).toBe('k-1');
     expect(readFileSync(join(dir, 'a'), 'utf8')).toBe('saved a');
+  });
+
+  /** Runs fn with `tar` a wrapper that logs each call's arguments, then runs script, then tar. */
+  async function withTarWrapper<T>(script: string, fn: () => Promise<T>): Promise<T> {
+    const bin = join(root, 'bin');
+    mkdirSync(bin, { recursive: true });
+    const real = execFileSync('sh', ['-c', 'command -v tar'], { encoding: 'utf8' }).trim();
+    writeFileSync(
+      join(bin, 'tar'),
+      `#!/bin/sh\necho "$*" >> "${join(root, 'tar.log')}"\n${script}\nexec ${real} "$@"\n`,
+    );
+    chmodSync(join(bin, 'tar'), 0o755);
+    const path = process.env.PATH;
+    process.env.PATH = `${bin}:${path}`;
+    try {
+      return await fn();
+    } finally {
+      process.env.PATH = path;
+    }
+  }
+  const tarRuns = () => readFileSync(join(root, 'tar.log'), 'utf8').trim().split('\n');
+
+  it("with split, extracts each pattern's members in a process of its own beside the rest", async () => {
+    const store = new LocalCacheBackend(join(root, 'store'), 1e9, join(root, 'ws'));
+    const dir = join(root, 'home', 'cache');
+    for (const shard of ['00', '7f', '80', 'ff']) {
+      mkdirSync(join(dir, shard));
+      writeFileSync(join(dir, shard, `${shard}aa-d`), `output ${shard}`);
+    }
+    writeFileSync(join(dir, 'README'), 'go cache');
+    expect(await store.save([dir], 'k-1')).toBe(true);
+    writeFileSync(join(dir, '80', '80aa-d'), 'kept');
+    rmSync(join(dir, 'ff'), { recursive: true });
+    rmSync(join(dir, '00'), { recursive: true });
+    // a pattern that matches nothing extracts nothing and fails nothing
+    const split = [...shardSplit(2), '*/[0-9a-f]no-such-shard'];
+    expect(
+      await withTarWrapper('', () =>
+        store.restore([dir], 'k-1', [], { keepExisting: true, split }),
+      ),
+    ).toBe('k-1');
+    expect(readdirSync(dir).sort()).toEqual(['00', '7f', '80', 'README', 'ff']);
+    for (const shard of ['00', '7f', 'ff'])
+      expect(readFileSync(join(dir, shard, `${shard}aa-d`), 'utf8')).toBe(`output ${shard}`);
+    expect(readFileSync(join(dir, '80', '80aa-d'), 'utf8')).toBe('kept');
+    const runs = tarRuns();
+    expect(runs).toHaveLength(3);
+    expect(runs.filter((r) => r.includes('--exclude=*/[89abcdef][0-9a-f]'))).toHaveLength(1);
+    expect(runs.filter((r) => r.endsWith('-- */[89abcdef][0-9a-f]'))).toHaveLength(1);
+  });
+
+  it('with split, restores every entry of a fresh 256-shard cache, run after run', async () => {
+    const store = new LocalCacheBackend(join(root, 'store'), 1e9, join(root, 'ws'));
+    const dir = join(root, 'home', 'cache');
+    const shards = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+    for (const shard of shards) {
+      mkdirSync(join(dir, shard));
+      writeFileSync(join(dir, shard, `${shard}aa-a`), shard);
+    }
+    expect(await store.save([dir], 'k-1')).toBe(true);
+    // two tars making one directory at once failed about every other run: twenty runs
+    for (let run = 0; run < 20; run++) {
+      rmSync(join(root, 'home'), { recursive: true });
+      await store.restore([dir], 'k-1', [], { keepExisting: true, split: shardSplit(2) });
+      expect(readdirSync(dir).filter((d) => readdirSync(join(dir, d)).length)).toHaveLength(256);
+    }
+  });
+
+  it('fails the restore when one of its processes fails, once all have ended', async () => {
+    const store = new LocalCacheBackend(join(root, 'store'), 1e9, join(root, 'ws'));
+    const dir = join(root, 'home', 'cache');
+    for (const shard of ['00', '80']) {
+      mkdirSync(join(dir, shard));
+      writeFileSync(join(dir, shard, `${shard}aa-d`), 'output');
+    }
+    expect(await store.save([dir], 'k-1')).toBe(true);
+    rmSync(dir, { recursive: true });
+    // the split process fails at once; the other one is slow and must still finish first
+    const script =
+      'case "$*" in *"-- */[89abcdef]"*) echo "tar: simulated failure" >&2; exit 2;; esac\nsleep 0.3';
+    await expect(
+      withTarWrapper(script, () => store.restore([dir], 'k-1', [], { split: shardSplit(2) })),
+    ).rejects.toThrow(/tar could not extract .*k-1\.tar: tar: simulated failure/);
+    expect(readFileSync(join(dir, '00', '00aa-d'), 'utf8')).toBe('output');
+    expect(tarRuns()).toHaveLength(2);
   });
 
   it('declines to save when no path exists', async () => {

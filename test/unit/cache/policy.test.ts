@@ -1,4 +1,10 @@
-import { MIN_NEW_BYTES, worthSaving, decideSave } from '../../../src/cache/policy.js';
+import {
+  MIN_COMPILED_BYTES,
+  MIN_NEW_BYTES,
+  worthSaving,
+  worthSavingTrimmed,
+  decideSave,
+} from '../../../src/cache/policy.js';
 
 const main = { eventName: 'push', ref: 'refs/heads/main', defaultBranch: 'main' };
 
@@ -55,5 +61,66 @@ describe('worthSaving', () => {
     expect(worthSaving('partial', 284, cache)).toBe(true);
     expect(worthSaving('none', 1, 1)).toBe(true);
     expect(worthSaving('none', 0, 0)).toBe(false);
+  });
+});
+
+describe('worthSavingTrimmed', () => {
+  it('saves an exact cache again when the restore wrote many entries the build never read', () => {
+    // examples/orders-api: the first edit after a cold build's save
+    const coldSaved = { new: 10, newBytes: 900_000, unusedRestored: 731, afterRestore: 2567 };
+    expect(worthSavingTrimmed('exact', coldSaved)).toBe(true);
+    // a rebuild of one commit compiled nothing (Go's bookkeeping): it saves nothing
+    expect(worthSavingTrimmed('exact', { ...coldSaved, new: 0, newBytes: 0 })).toBe(false);
+    expect(worthSavingTrimmed('exact', { ...coldSaved, new: 4, newBytes: 723 })).toBe(false);
+    // the smallest compiled main package, with its records
+    expect(worthSavingTrimmed('exact', { ...coldSaved, new: 5, newBytes: 3186 })).toBe(true);
+    expect(worthSavingTrimmed('exact', { ...coldSaved, newBytes: MIN_COMPILED_BYTES - 1 })).toBe(
+      false,
+    );
+    // each edit leaves the previous edit's outputs unused, about as many as it adds
+    expect(
+      worthSavingTrimmed('exact', {
+        new: 10,
+        newBytes: 9000,
+        unusedRestored: 12,
+        afterRestore: 1990,
+      }),
+    ).toBe(false);
+    expect(
+      worthSavingTrimmed('exact', {
+        new: 10,
+        newBytes: 9000,
+        unusedRestored: 39,
+        afterRestore: 100,
+      }),
+    ).toBe(false);
+    expect(
+      worthSavingTrimmed('exact', {
+        new: 10,
+        newBytes: 9000,
+        unusedRestored: 40,
+        afterRestore: 100,
+      }),
+    ).toBe(true);
+    // a few unused entries in a large cache are not worth uploading it again
+    expect(
+      worthSavingTrimmed('exact', {
+        new: 2,
+        newBytes: 9000,
+        unusedRestored: 99,
+        afterRestore: 2000,
+      }),
+    ).toBe(false);
+    expect(
+      worthSavingTrimmed('exact', {
+        new: 2,
+        newBytes: 9000,
+        unusedRestored: 100,
+        afterRestore: 2000,
+      }),
+    ).toBe(true);
+    // another key's cache is saved by worthSaving's rule (anything new)
+    expect(worthSavingTrimmed('partial', coldSaved)).toBe(false);
+    expect(worthSavingTrimmed('none', coldSaved)).toBe(false);
   });
 });
