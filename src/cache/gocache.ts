@@ -46,7 +46,7 @@ const HEX = '0123456789abcdef';
 export function shardSplit(parts: number): string[] {
   const n = Math.max(1, Math.min(Math.floor(parts), HEX.length));
   const at = (i: number) => Math.floor((i * HEX.length) / n);
-  return Array.from({ length: n - 1 }, (_, i) => `*/[${HEX.slice(at(i + 1), at(i + 2))}][0-9a-f]`);
+  return Array.from({ length: n - 1 }, (_, i) => `[${HEX.slice(at(i + 1), at(i + 2))}][0-9a-f]`);
 }
 
 /** The entries of a GOCACHE directory (its 256 shard directories); none when it does not exist. */

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { execFile, tailLines } from '../runtime/exec.js';
 import { pathExists } from '../runtime/fs.js';
+import { checkArchive } from './archive.js';
 import type { CacheBackend, RestoreOptions } from './backend.js';
 
 interface Entry {
@@ -20,19 +21,23 @@ const ENTRY = /^(\d+)-(.+)\.tar$/;
  * `<created>-<key>.tar`, written under a temporary name and renamed into place (a reader never
  * sees half an entry), the newest entry wins a prefix match, and entries least recently
  * restored are removed once the directory grows past maxBytes.
+ *
+ * Entries live in a folder of their repository's (`scope`): one repository never restores what
+ * another saved, even when runners share the directory. Each cached path is stored under its
+ * position in the path list (`0/…`, `1/…`), relative to itself, and restored into whatever that
+ * path is now. An archive is untrusted: every member is checked before anything is extracted.
  */
 export class LocalCacheBackend implements CacheBackend {
   readonly name = 'local';
+  readonly dir: string;
 
-  /**
-   * Paths are stored relative to base (the workspace), as @actions/cache stores them, so an entry
-   * restores into the same places for any checkout at the same depth next to the same home.
-   */
   constructor(
-    readonly dir: string,
+    root: string,
+    readonly scope: string,
     readonly maxBytes: number,
-    readonly base: string,
-  ) {}
+  ) {
+    this.dir = join(root, encodeURIComponent(scope));
+  }
 
   async restore(
     paths: readonly string[],
@@ -42,25 +47,36 @@ export class LocalCacheBackend implements CacheBackend {
   ): Promise<string | undefined> {
     const entry = pick(await this.entries(), key, restoreKeys);
     if (!entry) return undefined;
-    const extract = [
-      '--extract',
-      '--file',
-      entry.file,
-      '--absolute-names',
-      '--directory',
-      this.base,
-      // tar seeks past a kept file's bytes: a GOCACHE already in place costs ~nothing
-      ...(opts.keepExisting ? ['--skip-old-files'] : []),
-    ];
+    const { roots } = checkArchive(entry.file);
     const split = opts.split ?? [];
-    // the directories above the split parts are made first: no two processes make one at once
-    if (split.length) await Promise.all(paths.map((p) => mkdir(p, { recursive: true })));
-    const runs = [
-      split.length ? [...extract, '--wildcards', ...split.map((p) => `--exclude=${p}`)] : extract,
-      ...split.map((p) => [...extract, '--wildcards', '--', p]),
-    ].map((args) => execFile('tar', args, { silent: true, allowFailure: true }));
+    const runs: string[][] = [];
+    for (const [i, path] of paths.entries()) {
+      const root = String(i);
+      if (!roots.has(root)) continue;
+      // made first: tar -C needs it, and no two processes then make one directory at once
+      await mkdir(path, { recursive: true });
+      const extract = [
+        '--extract',
+        '--file',
+        entry.file,
+        '--directory',
+        path,
+        '--strip-components=1',
+        '--no-same-owner',
+        '--anchored',
+        '--wildcards',
+        // tar seeks past a kept file's bytes: a GOCACHE already in place costs ~nothing
+        ...(opts.keepExisting ? ['--skip-old-files'] : []),
+      ];
+      runs.push(
+        [...extract, ...split.map((p) => `--exclude=${root}/${p}`), '--', root],
+        ...split.map((p) => [...extract, '--', `${root}/${p}`]),
+      );
+    }
     // every process has ended before the restore is over, failed or not: none writes on later
-    const results = await Promise.all(runs);
+    const results = await Promise.all(
+      runs.map((args) => execFile('tar', args, { silent: true, allowFailure: true })),
+    );
     const failed = results.find((r) => r.exitCode !== 0 && !onlyNotFound(r.stderr));
     if (failed) throw new Error(`tar could not extract ${entry.file}: ${tailLines(failed.stderr)}`);
     const now = new Date();
@@ -69,19 +85,21 @@ export class LocalCacheBackend implements CacheBackend {
   }
 
   async save(paths: readonly string[], key: string): Promise<boolean> {
-    const present: string[] = [];
-    for (const p of paths) if (await pathExists(p)) present.push(p);
+    const present: [number, string][] = [];
+    for (const [i, p] of paths.entries()) if (await pathExists(p)) present.push([i, p]);
     if (!present.length) return false;
     await mkdir(this.dir, { recursive: true });
     if ((await this.entries()).some((e) => e.key === key)) return false;
     const tmp = join(this.dir, `.tmp-${randomBytes(6).toString('hex')}`);
     try {
-      const names = present.map((p) => relative(this.base, p) || '.');
-      await execFile(
-        'tar',
-        ['--create', '--file', tmp, '--absolute-names', '--directory', this.base, '--', ...names],
-        { silent: true },
-      );
+      for (const [n, [i, p]] of present.entries()) {
+        // `./x` is stored as `<i>/x`; link targets are kept as they are (S)
+        await execFile(
+          'tar',
+          [n ? '--append' : '--create', '--file', tmp, '--directory', p, `--transform=s,^\\.,${i},S`, '--', '.'],
+          { silent: true },
+        );
+      }
       await rename(tmp, join(this.dir, `${Date.now()}-${encodeURIComponent(key)}.tar`));
     } finally {
       await rm(tmp, { force: true });

@@ -13,9 +13,16 @@ export interface SaveDecision {
 }
 
 /**
- * Whether a run writes the cache. auto: only pushes and schedules on the default branch, and only
- * when what they hold is new — pull requests read the default branch's caches and never pollute
- * them. always: whenever it is new. never: read only.
+ * The events whose code is the default branch's own: a push to it, its schedule, a dispatch a
+ * maintainer started. Every other event — pull_request*, issue_comment, workflow_run,
+ * repository_dispatch, … — is how a pull request's code comes to run with a write token.
+ */
+export const SAVING_EVENTS: readonly string[] = ['push', 'schedule', 'workflow_dispatch'];
+
+/**
+ * Whether a run writes the cache. auto: only pushes, schedules and dispatches on the default
+ * branch, and only when what they hold is new — every branch restores the default branch's
+ * caches, so nothing else may write them. always: whenever it is new. never: read only.
  */
 export function decideSave(policy: SavePolicy, ctx: SaveContext, isNew: boolean): SaveDecision {
   if (policy === 'never') return { save: false, reason: 'save: never' };
@@ -23,6 +30,11 @@ export function decideSave(policy: SavePolicy, ctx: SaveContext, isNew: boolean)
   if (policy === 'always') return { save: true, reason: 'save: always' };
   if (ctx.eventName.startsWith('pull_request'))
     return { save: false, reason: 'pull request runs do not write the cache' };
+  if (!SAVING_EVENTS.includes(ctx.eventName))
+    return {
+      save: false,
+      reason: `${ctx.eventName || 'an unknown event'} runs do not write the cache (only ${SAVING_EVENTS.join(', ')})`,
+    };
   if (!ctx.defaultBranch)
     return { save: false, reason: 'default branch unknown (no event payload)' };
   if (ctx.ref !== `refs/heads/${ctx.defaultBranch}`)

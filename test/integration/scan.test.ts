@@ -4,7 +4,15 @@
  * test/fixtures/upstream. The Checks API is a local server spoken to through Octokit; the Actions cache
  * (for the trivy DB) a local server spoken to through @actions/cache.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +25,7 @@ import { LayoutTarget, RegistryTarget } from '../../src/publish/target.js';
 import { releasePlatform } from '../../src/tools/pinned.js';
 import { SPECS } from '../../src/tools/spec.js';
 import { fixture, REPO_ROOT } from '../harness/paths.js';
-import { Job } from '../harness/runner.js';
+import { Job, type EventSpec } from '../harness/runner.js';
 import { startCacheService, type CacheService } from './support/cache-service.js';
 import { startGitHubApi, type GitHubApi } from './support/github-api.js';
 import { startServer, type TestServer } from './support/http.js';
@@ -79,11 +87,11 @@ function workspace(dirs: string[]): string {
 async function scan(
   ws: string,
   inputs: Record<string, string>,
-  opts: { env?: Record<string, string>; path?: boolean } = {},
+  opts: { env?: Record<string, string>; path?: boolean; event?: EventSpec } = {},
 ) {
   const job = await Job.create({
     workspace: ws,
-    event: { name: 'pull_request', payload: PR_EVENT },
+    event: opts.event ?? { name: 'pull_request', payload: PR_EVENT },
     apiUrl: api.url,
     env: {
       STANDIN_HADOLINT_JSON: fixture('hadolint', 'website-example.json'),
@@ -285,6 +293,78 @@ describe('scan: bad inputs', () => {
     expect(JSON.parse(run.outputs.findings!)).toEqual({ total: 8, medium: 8 });
   });
 
+  test('trivy gets the scanned registry’s credentials alone, in a private docker config, never TRIVY_USERNAME/PASSWORD', async () => {
+    const image = makeImage(join(work, 'cred-img'), { os: 'linux', architecture: 'amd64' }, [
+      { f: 'x' },
+    ]);
+    const client = new RegistryClient(registry.host);
+    try {
+      await publish(new RegistryTarget(client, 'private'), [image], image.manifest, ['v1']);
+    } finally {
+      client.close();
+    }
+    // the runner's own logins (docker/login-action): the DB's registry, and one unrelated
+    const userConfig = join(work, 'user-docker');
+    mkdirSync(userConfig, { recursive: true });
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    writeFileSync(
+      join(userConfig, 'config.json'),
+      JSON.stringify({
+        auths: {
+          'ghcr.io': { auth: b64('octo:ghcr-login') },
+          'quay.io': { auth: b64('robot:quay-secret') },
+        },
+      }),
+    );
+    const log = join(work, 'credentials.jsonl');
+    const run = await scan(
+      workspace([]),
+      {
+        image: `${registry.host}/private:v1`,
+        username: 'ci-user',
+        password: 'registry-secret-1',
+        'fail-on': 'none',
+      },
+      { env: { STANDIN_LOG: log, DOCKER_CONFIG: userConfig } },
+    );
+    expect(run.outcome).toBe('success');
+    const calls = readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            trivyUsername?: string;
+            trivyPassword?: string;
+            dockerConfig?: {
+              dir: string;
+              dirMode: string;
+              fileMode: string;
+              auths: Record<string, string>;
+            };
+          },
+      );
+    expect(calls).toHaveLength(1);
+    const [call] = calls;
+    expect(call!.trivyUsername).toBeUndefined();
+    expect(call!.trivyPassword).toBeUndefined();
+    // the image's registry with the inputs; the DB's registry with the user's own login for it;
+    // nothing for a registry trivy has no business with
+    expect(call!.dockerConfig).toMatchObject({
+      dirMode: '700',
+      fileMode: '600',
+      auths: { [registry.host]: 'ci-user:registry-secret-1', 'ghcr.io': 'octo:ghcr-login' },
+    });
+    expect(Object.keys(call!.dockerConfig!.auths).sort()).toEqual(
+      ['ghcr.io', registry.host].sort(),
+    );
+    expect(existsSync(call!.dockerConfig!.dir)).toBe(false);
+    // masked the moment it was read, and never printed
+    expect(
+      run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::') && l.includes('secret-1')),
+    ).toEqual([]);
+  });
+
   test('the default glob finding no Dockerfile (a go-builder repository) warns; the image is still scanned', async () => {
     const run = await scan(workspace([]), {
       dockerfile: '**/Dockerfile',
@@ -369,10 +449,26 @@ describe('scan: tools and the trivy DB', () => {
     expect(server.requests).toContain(`GET /hadolint/hadolint/releases/download/v2.16.0/${asset}`);
   });
 
-  test('the trivy DB is cached a day at a time through the Actions cache', async () => {
+  test('the trivy DB is cached a day at a time, saved only by the default branch’s own runs', async () => {
     const home = join(work, 'runner-home');
     const env = { ...svc.env, HOME: home, XDG_CACHE_HOME: join(home, '.cache') };
-    const first = await scan(workspace([]), { fs: '.', 'fail-on': 'none' }, { env });
+    const repository = { full_name: 'gantry-test/service', default_branch: 'main' };
+    // the ways a pull request's code runs with a write token: none writes what main restores
+    for (const event of [
+      { name: 'pull_request', payload: PR_EVENT },
+      { name: 'issue_comment', payload: { repository } },
+      { name: 'workflow_run', payload: { repository } },
+      { name: 'repository_dispatch', payload: { repository } },
+    ]) {
+      rmSync(home, { recursive: true, force: true });
+      const run = await scan(workspace([]), { fs: '.', 'fail-on': 'none' }, { env, event });
+      expect(run.errors).toEqual([]);
+      expect(run.stdout).toContain(`trivy DB not saved: `);
+    }
+    expect(svc.entries.filter((e) => e.finalized)).toEqual([]);
+    rmSync(home, { recursive: true, force: true });
+    const push = { name: 'push', payload: { ref: 'refs/heads/main', repository } };
+    const first = await scan(workspace([]), { fs: '.', 'fail-on': 'none' }, { env, event: push });
     expect(first.errors).toEqual([]);
     const today = `gantry-trivy-db-${new Date().toISOString().slice(0, 10)}`;
     expect(svc.entries.filter((e) => e.finalized).map((e) => e.key)).toEqual([today]);

@@ -37,7 +37,7 @@ import { pathExists } from '../../runtime/fs.js';
 import { readState, saveState } from '../../runtime/state.js';
 import { runnerTemp } from '../../runtime/temp.js';
 import { Timeline } from '../../runtime/timeline.js';
-import { CHECKOUT_ENV, workspaceRoot } from '../../runtime/workspace.js';
+import { CHECKOUT_ENV } from '../../runtime/workspace.js';
 import { gitContextFromEnv } from '../../github/context.js';
 import { INPUT, OUTPUT, readInputs, type GoCacheInputs } from './inputs.js';
 
@@ -96,7 +96,11 @@ async function backendFor(
   s: Pick<CacheState, 'backend' | 'localDir' | 'localMaxBytes'>,
 ): Promise<CacheBackend | undefined> {
   if (s.backend === 'local')
-    return new LocalCacheBackend(s.localDir, s.localMaxBytes, workspaceRoot());
+    return new LocalCacheBackend(
+      s.localDir,
+      process.env.GITHUB_REPOSITORY || 'local',
+      s.localMaxBytes,
+    );
   const gh = new GitHubCacheBackend();
   if (await gh.available()) return gh;
   core.warning(

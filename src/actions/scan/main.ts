@@ -3,8 +3,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import * as core from '../../runtime/core.js';
 import { GitHubCacheBackend } from '../../cache/github.js';
+import { decideSave } from '../../cache/policy.js';
 import { emitAnnotations, planAnnotations, publishCheckRun } from '../../github/annotations.js';
 import { gitContextFromEnv } from '../../github/context.js';
+import { parseReference } from '../../oci/reference.js';
+import type { Credentials } from '../../oci/registry/auth.js';
+import { credentialsFromDockerConfig, withDockerConfig } from '../../oci/registry/credentials.js';
 import { errorMessage, UserError } from '../../runtime/errors.js';
 import { execFile } from '../../runtime/exec.js';
 import { pathExists } from '../../runtime/fs.js';
@@ -60,8 +64,14 @@ class DbCache {
   }
 
   async save(): Promise<boolean> {
-    if (!this.enabled || this.matched === this.key || !(await this.backend.available()))
+    if (!this.enabled || this.matched === this.key) return false;
+    // every branch restores what is saved: only the default branch's own runs write it
+    const decision = decideSave('auto', gitContextFromEnv(), true);
+    if (!decision.save) {
+      core.info(`trivy DB not saved: ${decision.reason}`);
       return false;
+    }
+    if (!(await this.backend.available())) return false;
     if (!(await pathExists(join(this.dir, 'db')))) return false;
     try {
       return await this.backend.save([this.dir], this.key);
@@ -70,6 +80,23 @@ class DbCache {
       return false;
     }
   }
+}
+
+/** Registry → credentials for trivy: the scanned image's, and what the user gave the DB's. */
+export function trivyLogins(inputs: ScanInputs): Map<string, Credentials> {
+  const logins = new Map<string, Credentials>();
+  const image = inputs.image && !inputs.image.startsWith('oci:') ? inputs.image : undefined;
+  if (image) {
+    const registry = parseReference(image).registry;
+    const c = inputs.credentials ?? credentialsFromDockerConfig(registry);
+    if (c) logins.set(registry, c);
+  }
+  for (const repo of inputs.dbRepositories) {
+    const registry = parseReference(repo).registry;
+    const c = logins.has(registry) ? undefined : credentialsFromDockerConfig(registry);
+    if (c) logins.set(registry, c);
+  }
+  return logins;
 }
 
 function trivyCommon(inputs: ScanInputs, cacheDir: string, ignorefile: boolean): string[] {
@@ -128,66 +155,64 @@ export async function main(): Promise<void> {
       attrs.hit = await db.restore();
     });
     const ignorefile = await pathExists(inputs.trivyignore);
-    const env = {
-      ...process.env,
-      ...(inputs.credentials
-        ? {
-            TRIVY_USERNAME: inputs.credentials.username,
-            TRIVY_PASSWORD: inputs.credentials.password,
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    // trivy offers what it is given to every registry it contacts (the DB's among them): it
+    // gets a docker config of its own holding the scanned image's registry, and only the DB
+    // registries' entries the user's own docker login has — never TRIVY_USERNAME/PASSWORD
+    await withDockerConfig(trivyLogins(inputs), async (dockerConfig) => {
+      env.DOCKER_CONFIG = dockerConfig;
+      const trivy = async (
+        label: string,
+        args: string[],
+        readGoMod?: (p: string) => string | undefined,
+      ) =>
+        timeline.phase(`trivy ${label}`, async (attrs) => {
+          const r = await execFile(
+            tools.trivy!.path,
+            [...args.slice(0, 1), ...trivyCommon(inputs, cacheDir, ignorefile), ...args.slice(1)],
+            {
+              cwd: inputs.workspace,
+              env,
+              silent: true,
+            },
+          );
+          const found = parseTrivyJson(r.stdout, readGoMod);
+          attrs.findings = found.length;
+          return found;
+        });
+      if (inputs.image) {
+        await withTempDir('scan-views', async (views) => {
+          for (const t of await imageTargets(inputs, views)) {
+            scanned.push(
+              t.command === 'sbom'
+                ? `${t.label}: its SBOM (${t.sbom}), with trivy sbom`
+                : `${t.label}: the image${inputs.sbom ? ' (no SBOM attached)' : ''}`,
+            );
+            core.info(`Scanning ${scanned.at(-1)}`);
+            const found = await trivy(t.label, [t.command, ...t.args]);
+            // name the image as given, and its platform: the same CVE on two platforms is two findings
+            for (const f of found) f.file = `${t.label}: ${f.file}`;
+            findings.push(...found);
           }
-        : {}),
-    };
-    const trivy = async (
-      label: string,
-      args: string[],
-      readGoMod?: (p: string) => string | undefined,
-    ) =>
-      timeline.phase(`trivy ${label}`, async (attrs) => {
-        const r = await execFile(
-          tools.trivy!.path,
-          [...args.slice(0, 1), ...trivyCommon(inputs, cacheDir, ignorefile), ...args.slice(1)],
-          {
-            cwd: inputs.workspace,
-            env,
-            silent: true,
+        });
+      }
+      for (const dir of inputs.fs) {
+        const found = await trivy(
+          relative(inputs.workspace, dir) || '.',
+          ['fs', '--scanners', 'vuln', dir],
+          (p) => {
+            try {
+              return readFileSync(join(dir, p), 'utf8');
+            } catch {
+              return undefined;
+            }
           },
         );
-        const found = parseTrivyJson(r.stdout, readGoMod);
-        attrs.findings = found.length;
-        return found;
-      });
-    if (inputs.image) {
-      await withTempDir('scan-views', async (views) => {
-        for (const t of await imageTargets(inputs, views)) {
-          scanned.push(
-            t.command === 'sbom'
-              ? `${t.label}: its SBOM (${t.sbom}), with trivy sbom`
-              : `${t.label}: the image${inputs.sbom ? ' (no SBOM attached)' : ''}`,
-          );
-          core.info(`Scanning ${scanned.at(-1)}`);
-          const found = await trivy(t.label, [t.command, ...t.args]);
-          // name the image as given, and its platform: the same CVE on two platforms is two findings
-          for (const f of found) f.file = `${t.label}: ${f.file}`;
-          findings.push(...found);
-        }
-      });
-    }
-    for (const dir of inputs.fs) {
-      const found = await trivy(
-        relative(inputs.workspace, dir) || '.',
-        ['fs', '--scanners', 'vuln', dir],
-        (p) => {
-          try {
-            return readFileSync(join(dir, p), 'utf8');
-          } catch {
-            return undefined;
-          }
-        },
-      );
-      // report files as the repository names them
-      for (const f of found) f.file = relative(inputs.workspace, join(dir, f.file)) || f.file;
-      findings.push(...found);
-    }
+        // report files as the repository names them
+        for (const f of found) f.file = relative(inputs.workspace, join(dir, f.file)) || f.file;
+        findings.push(...found);
+      }
+    });
     await timeline.phase('db save', async (attrs) => {
       attrs.saved = await db.save();
     });

@@ -52,6 +52,8 @@ export class Authenticator {
     readonly registry: string,
     private readonly credentials: Credentials | undefined,
     private readonly now: () => number = Date.now,
+    /** The registry is loopback or named insecure: its realm may take credentials over http. */
+    private readonly plainHttpAllowed = false,
   ) {}
 
   get hasCredentials(): boolean {
@@ -92,6 +94,16 @@ export class Authenticator {
         'Bearer challenge without a realm',
       );
     const url = new URL(realm);
+    if (this.credentials && url.protocol !== 'https:' && !this.plainHttpAllowed)
+      throw new RegistryError(
+        'GET',
+        url.toString(),
+        undefined,
+        [],
+        undefined,
+        undefined,
+        `the token service of ${this.registry} is not https (${url.protocol}//${url.host}): its credentials are sent only over https, or over http to a loopback registry or one in insecure-registries`,
+      );
     if (ch.params.service) url.searchParams.set('service', ch.params.service);
     for (const s of scopes) url.searchParams.append('scope', s);
     const headers: Record<string, string> = this.credentials

@@ -41,7 +41,9 @@ export interface RegistryClientOptions {
 }
 
 /** The server does not speak TLS (a plain HTTP registry); a certificate failure is not this. */
-const NOT_TLS = /EPROTO|wrong version number|ECONNRESET|packet length too long/i;
+const NOT_TLS = /EPROTO|wrong version number|packet length too long/i;
+/** A reset handshake: a plain HTTP server may answer TLS so, but so may a downgrading attacker. */
+const RESET = /ECONNRESET/;
 
 /** A Distribution-spec v2 client for one registry. */
 export class RegistryClient {
@@ -54,20 +56,41 @@ export class RegistryClient {
     readonly registry: string,
     private readonly opts: RegistryClientOptions = {},
   ) {
+    this.apiHost = registryApiHost(registry);
     this.transport = new Transport({
       ...(opts.ca ? { ca: opts.ca } : {}),
-      insecureSkipVerify: opts.insecure ?? false,
+      ...(opts.insecure ? { insecureHost: this.apiHost } : {}),
       userAgent: opts.userAgent ?? 'gantry',
       ...(opts.onBodyBytes ? { onBodyBytes: opts.onBodyBytes } : {}),
     });
-    this.apiHost = registryApiHost(registry);
-    this.auth = new Authenticator(this.transport, registry, opts.credentials);
+    this.auth = new Authenticator(
+      this.transport,
+      registry,
+      opts.credentials,
+      Date.now,
+      this.mayUseHttp,
+    );
+  }
+
+  private get isLoopback(): boolean {
+    return isLoopbackHost(new URL(`http://${this.apiHost}`).hostname);
   }
 
   /** Plain HTTP is allowed only for loopback registries (as Docker does) or named insecure ones. */
   get mayUseHttp(): boolean {
-    const host = this.apiHost.replace(/:\d+$/, '');
-    return this.opts.insecure === true || isLoopbackHost(host);
+    return this.opts.insecure === true || this.isLoopback;
+  }
+
+  /** A handshake failure that means "this server speaks plain HTTP" for this registry. */
+  private speaksPlainHttp(err: unknown): boolean {
+    if (!this.mayUseHttp || !(err instanceof RegistryError)) return false;
+    const said = `${err.networkCode ?? ''} ${err.message}`;
+    return NOT_TLS.test(said) || (this.isLoopback && RESET.test(said));
+  }
+
+  /** Credentials and challenges belong to the registry's own origin (scheme, host, port). */
+  private isOwnOrigin(url: string): boolean {
+    return this.base !== undefined && new URL(url).origin === new URL(this.base).origin;
   }
 
   close(): void {
@@ -99,12 +122,7 @@ export class RegistryClient {
       try {
         res = await this.transport.send({ method: 'GET', url: `${base}/v2/`, timeoutMs: 30_000 });
       } catch (err) {
-        if (!(
-          this.mayUseHttp &&
-          err instanceof RegistryError &&
-          NOT_TLS.test(`${err.networkCode ?? ''} ${err.message}`)
-        ))
-          throw this.unreachable(err);
+        if (!this.speaksPlainHttp(err)) throw this.unreachable(err);
         base = `http://${this.apiHost}`;
         try {
           res = await this.transport.send({ method: 'GET', url: `${base}/v2/`, timeoutMs: 30_000 });
@@ -159,7 +177,11 @@ export class RegistryClient {
     return `${this.base ?? ''}${path}`;
   }
 
-  /** One authenticated request; a 401 refreshes the challenge and token once. */
+  /**
+   * One request, authenticated when it goes to the registry's own origin; a 401 from there
+   * refreshes the challenge and token once. A server-given URL on another origin (an upload
+   * Location, a Link) gets no Authorization, and its challenges are never taken.
+   */
   private async request(
     relative: HttpRequest,
     scopes: readonly string[],
@@ -169,8 +191,9 @@ export class RegistryClient {
     const req = relative.url.startsWith('/')
       ? { ...relative, url: `${this.base}${relative.url}` }
       : relative;
-    for (let attempt = 0; ; attempt++) {
-      const authorization = await this.auth.header(scopes);
+    const own = this.isOwnOrigin(req.url);
+    for (let attempt = own ? 0 : 1; ; attempt++) {
+      const authorization = own ? await this.auth.header(scopes) : undefined;
       const res = await this.transport.send({
         ...req,
         headers: {
@@ -189,7 +212,9 @@ export class RegistryClient {
         throw errorFrom(
           req,
           res,
-          this.auth.hasCredentials
+          !own
+            ? `${new URL(req.url).host} is not ${this.registry}: no credentials are sent there`
+            : this.auth.hasCredentials
             ? `the credentials for ${this.registry} were rejected`
             : `${this.registry} needs credentials (username/password inputs, or docker login)`,
         );

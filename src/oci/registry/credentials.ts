@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { runnerTemp } from '../../runtime/temp.js';
 import { DOCKER_HUB } from '../reference.js';
 import type { Credentials } from './auth.js';
 
@@ -53,4 +55,33 @@ export function credentialsFromDockerConfig(
       return { username: entry.username, password: entry.password };
   }
   return undefined;
+}
+
+/** The key docker login writes for a registry. */
+function configKey(registry: string): string {
+  return registry === DOCKER_HUB ? 'https://index.docker.io/v1/' : registry;
+}
+
+/**
+ * Runs fn with DOCKER_CONFIG for a tool that logs in by docker config (trivy, buildctl): a
+ * private directory (0700, in RUNNER_TEMP) whose config.json (0600) holds these registries'
+ * credentials and nothing else, removed afterwards whatever happens. A tool given it can offer
+ * a registry only its own credentials — never another's, never the runner's whole login set.
+ */
+export async function withDockerConfig<T>(
+  entries: ReadonlyMap<string, Credentials>,
+  fn: (dir: string) => Promise<T>,
+): Promise<T> {
+  const dir = await mkdtemp(join(runnerTemp(), 'gantry-docker-config-'));
+  try {
+    const auths: NonNullable<DockerConfig['auths']> = {};
+    for (const [registry, c] of entries)
+      auths[configKey(registry)] = {
+        auth: Buffer.from(`${c.username}:${c.password}`).toString('base64'),
+      };
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ auths }), { mode: 0o600 });
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }

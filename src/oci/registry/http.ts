@@ -26,8 +26,11 @@ export interface HttpResponse {
 export interface TransportOptions {
   /** Extra CA certificates (PEM) for TLS. NODE_EXTRA_CA_CERTS also applies. */
   ca?: string | Buffer;
-  /** Skip TLS verification (only for registries the user named insecure). */
-  insecureSkipVerify?: boolean;
+  /**
+   * The one `host[:port]` whose TLS certificate is not verified (a registry the user named in
+   * insecure-registries); every other host — a token realm, an upload Location — is verified.
+   */
+  insecureHost?: string;
   userAgent?: string;
   /** Called with the byte count of every request body sent. */
   onBodyBytes?: (n: number) => void;
@@ -37,14 +40,20 @@ export interface TransportOptions {
 export class Transport {
   private readonly http = new HttpAgent({ keepAlive: true, maxSockets: 16 });
   private readonly https: HttpsAgent;
+  /** Only for `insecureHost`: TLS without verification. */
+  private readonly unverified: HttpsAgent | undefined;
 
   constructor(private readonly opts: TransportOptions = {}) {
-    this.https = new HttpsAgent({
-      keepAlive: true,
-      maxSockets: 16,
-      ...(opts.ca ? { ca: opts.ca } : {}),
-      rejectUnauthorized: !opts.insecureSkipVerify,
-    });
+    const tls = { keepAlive: true, maxSockets: 16, ...(opts.ca ? { ca: opts.ca } : {}) };
+    this.https = new HttpsAgent(tls);
+    this.unverified = opts.insecureHost
+      ? new HttpsAgent({ ...tls, rejectUnauthorized: false })
+      : undefined;
+  }
+
+  private agentFor(url: URL): HttpAgent {
+    if (url.protocol !== 'https:') return this.http;
+    return this.unverified && url.host === this.opts.insecureHost ? this.unverified : this.https;
   }
 
   /** Sends a request and buffers the response (manifests, tokens, errors: all small). */
@@ -70,7 +79,7 @@ export class Transport {
         {
           method: req.method,
           headers,
-          agent: isHttps ? this.https : this.http,
+          agent: this.agentFor(url),
           timeout: req.timeoutMs ?? 120_000,
         },
         resolve,
@@ -108,6 +117,7 @@ export class Transport {
   close(): void {
     this.http.destroy();
     this.https.destroy();
+    this.unverified?.destroy();
   }
 }
 

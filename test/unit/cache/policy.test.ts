@@ -30,6 +30,23 @@ describe('decideSave', () => {
     ['auto', { ...main, ref: 'refs/heads/feature' }, true, false, 'not the default branch (main)'],
     [
       'auto',
+      { ...main, eventName: 'workflow_dispatch' },
+      true,
+      true,
+      'default branch, new content',
+    ],
+    ...(['issue_comment', 'workflow_run', 'repository_dispatch', 'merge_group', 'release', ''].map(
+      (eventName) =>
+        [
+          'auto',
+          { ...main, eventName },
+          true,
+          false,
+          `${eventName || 'an unknown event'} runs do not write the cache (only push, schedule, workflow_dispatch)`,
+        ] as const,
+    )),
+    [
+      'auto',
       { eventName: 'push', ref: 'refs/heads/main' },
       true,
       false,

@@ -3,8 +3,10 @@
 // `--format json` reports from test/fixtures/upstream — STANDIN_TRIVY_IMAGE for `trivy image`,
 // STANDIN_TRIVY_FS for `trivy fs`, STANDIN_TRIVY_SBOM for `trivy sbom` — creates <cache-dir>/db as
 // a DB download would, and records its argv in STANDIN_LOG (for `sbom`, also what the file is:
-// real trivy reads SPDX JSON and CycloneDX JSON and refuses anything else).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// real trivy reads SPDX JSON and CycloneDX JSON and refuses anything else) and the credentials it
+// could offer a registry: TRIVY_USERNAME/PASSWORD and the docker config DOCKER_CONFIG names (real
+// trivy offers both to every registry it contacts, its DB's included), with their file modes.
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { record } from './registry-push.mjs';
 
@@ -33,7 +35,27 @@ function sbomFormat(file) {
   process.exit(1);
 }
 const sbomFile = argv[0] === 'sbom' ? argv[argv.length - 1] : undefined;
+/** What a docker-config keychain (go-containerregistry's, trivy's) would read. */
+function dockerLogins() {
+  const dir = process.env.DOCKER_CONFIG;
+  if (!dir) return undefined;
+  const file = join(dir, 'config.json');
+  if (!existsSync(file)) return { dir, auths: {} };
+  const mode = (p) => (statSync(p).mode & 0o777).toString(8);
+  const auths = JSON.parse(readFileSync(file, 'utf8')).auths ?? {};
+  return {
+    dir,
+    dirMode: mode(dir),
+    fileMode: mode(file),
+    auths: Object.fromEntries(
+      Object.entries(auths).map(([k, v]) => [k, Buffer.from(v.auth ?? '', 'base64').toString()]),
+    ),
+  };
+}
 record({
+  trivyUsername: process.env.TRIVY_USERNAME,
+  trivyPassword: process.env.TRIVY_PASSWORD,
+  dockerConfig: dockerLogins(),
   tool: 'trivy',
   argv,
   downloadedDb: Boolean(downloaded),
