@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { compiled, ociPurl, type AttestedImage } from './subject.js';
 
 export const IN_TOTO_STATEMENT = 'https://in-toto.io/Statement/v1';
@@ -28,6 +29,32 @@ export interface BuildParameters {
 }
 
 /**
+ * ldflags as a provenance statement may publish them: every `-X name=value` (also `-X=name=value`)
+ * keeps its name and says its value only as `sha256:<hex>` — values set with -X are where
+ * versions, and too often tokens, go; the hash still tells two builds apart.
+ */
+export function publishableLdflags(words: readonly string[]): string[] {
+  const hashed = (assignment: string) => {
+    const eq = assignment.indexOf('=');
+    if (eq < 0) return assignment;
+    const value = assignment.slice(eq + 1);
+    return `${assignment.slice(0, eq)}=sha256:${createHash('sha256').update(value).digest('hex')}`;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const flag = /^--?X(=(.*))?$/s.exec(w);
+    if (!flag) out.push(w);
+    else if (flag[1] !== undefined) out.push(`${w.slice(0, w.indexOf('='))}=${hashed(flag[2]!)}`);
+    else {
+      out.push(w);
+      if (i + 1 < words.length) out.push(hashed(words[++i]!));
+    }
+  }
+  return out;
+}
+
+/**
  * An in-toto Statement v1 with a SLSA v1 provenance predicate for one platform image: the builder
  * (the workflow run), the source (repository, commit), the parameters that matter, and what was
  * resolved (the commit, the base by digest, the Go toolchain, every module by checksum).
@@ -50,8 +77,21 @@ export function provenanceStatement(
           source: { repository: run.repositoryUrl, ref: run.ref },
           platform: image.platform,
           ...parameters,
+          ldflags: publishableLdflags(parameters.ldflags),
         },
-        internalParameters: { goVersion: info.goVersion, buildSettings: info.settings },
+        internalParameters: {
+          goVersion: info.goVersion,
+          buildSettings: {
+            ...info.settings,
+            ...(info.settings['-ldflags'] !== undefined
+              ? {
+                  '-ldflags': publishableLdflags(
+                    info.settings['-ldflags'].split(/\s+/).filter(Boolean),
+                  ).join(' '),
+                }
+              : {}),
+          },
+        },
         resolvedDependencies: [
           {
             uri: `git+${run.repositoryUrl}@${run.ref}`,

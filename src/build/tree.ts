@@ -11,6 +11,7 @@ export const TREE_ACCEPTED =
  * A host directory as layer entries under `into`, as tar would take it: links are never followed;
  * a link whose target stays inside the directory becomes a symlink entry, one that leaves it (or
  * is absolute, so it would point at the host) fails naming the file and the input it came from.
+ * `.git` (a directory, or a worktree's file) is never taken, at any depth.
  */
 export async function treeEntries(
   input: { name: string; given: string },
@@ -23,6 +24,8 @@ export async function treeEntries(
   const entries: LayerEntry[] = [];
   const visit = async (d: string) => {
     for (const name of (await readdir(d)).sort()) {
+      // the runner's: actions/checkout keeps its token in .git/config
+      if (name === '.git') continue;
       const full = join(d, name);
       const rel = relative(dir, full);
       const path = posix.join(into, ...rel.split('/'));

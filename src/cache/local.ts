@@ -96,7 +96,16 @@ export class LocalCacheBackend implements CacheBackend {
         // `./x` is stored as `<i>/x`; link targets are kept as they are (S)
         await execFile(
           'tar',
-          [n ? '--append' : '--create', '--file', tmp, '--directory', p, `--transform=s,^\\.,${i},S`, '--', '.'],
+          [
+            n ? '--append' : '--create',
+            '--file',
+            tmp,
+            '--directory',
+            p,
+            `--transform=s,^\\.,${i},S`,
+            '--',
+            '.',
+          ],
           { silent: true },
         );
       }

@@ -13,10 +13,28 @@ export function commentMarker(header: string): string {
   return `<!-- gantry-summary:${header.replace(/-->/g, '')} -->`;
 }
 
+/** The login GITHUB_TOKEN's comments are written by. */
+export const ACTIONS_BOT = 'github-actions[bot]';
+
+/**
+ * Who the token writes as: the user of a personal token, else (an installation token, which may
+ * not read /user) the Actions bot.
+ */
+export async function tokenIdentity(octokit: Octokit): Promise<string> {
+  try {
+    return (await octokit.rest.users.getAuthenticated()).data.login;
+  } catch (err) {
+    const status = (err as { status?: number }).status;
+    if (status === 403 || status === 404) return ACTIONS_BOT;
+    throw err;
+  }
+}
+
 async function markedComments(
   octokit: Octokit,
   t: CommentTarget,
   marker: string,
+  author: string,
 ): Promise<{ id: number; body?: string | null }[]> {
   const all = await octokit.paginate(octokit.rest.issues.listComments, {
     owner: t.owner,
@@ -24,11 +42,15 @@ async function markedComments(
     issue_number: t.issueNumber,
     per_page: 100,
   });
-  return all.filter((c) => c.body?.includes(marker)).sort((a, b) => a.id - b.id);
+  // anyone can write the marker: only the token's own comments are the sticky one
+  return all
+    .filter((c) => c.body?.includes(marker) && c.user?.login === author)
+    .sort((a, b) => a.id - b.id);
 }
 
 /**
- * Creates or updates the one comment carrying `marker`. Two runs racing may both create one;
+ * Creates or updates the one comment carrying `marker` written by the token's own identity;
+ * anyone else's marked comment is never edited or deleted. Two runs racing may both create one;
  * each then keeps the oldest (updated with its body) and deletes the newer, so one remains.
  */
 export async function upsertComment(
@@ -38,7 +60,8 @@ export async function upsertComment(
   body: string,
 ): Promise<{ id: number; action: 'created' | 'updated' }> {
   const base = { owner: t.owner, repo: t.repo };
-  const existing = await markedComments(octokit, t, marker);
+  let author = await tokenIdentity(octokit);
+  const existing = await markedComments(octokit, t, marker, author);
   const keep = existing[0];
   if (keep) {
     await octokit.rest.issues.updateComment({ ...base, comment_id: keep.id, body });
@@ -50,7 +73,9 @@ export async function upsertComment(
     issue_number: t.issueNumber,
     body,
   });
-  const after = await markedComments(octokit, t, marker);
+  // the API says who wrote what we just created: that is the token's identity for certain
+  author = created.data.user?.login ?? author;
+  const after = await markedComments(octokit, t, marker, author);
   const oldest = after[0];
   if (oldest && oldest.id !== created.data.id) {
     await octokit.rest.issues.updateComment({ ...base, comment_id: oldest.id, body });

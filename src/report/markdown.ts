@@ -13,11 +13,33 @@ export interface ReportOptions {
   limit: number;
 }
 
-/** A Markdown table cell: pipes escaped, newlines flattened. */
-export const escapeCell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/**
+ * Text from the repository or a tool (a file name, a message, an image name), made inert for
+ * GitHub's Markdown: HTML escaped, the punctuation that opens a link, image, emphasis, code or
+ * table cell escaped, mentions and bare URLs broken with a zero-width space (no one is
+ * notified, nothing is linked), newlines flattened. Plain words read as they were.
+ */
+export function escapeMarkdown(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|~])/g, '\\$1')
+    .replace(/@/g, '@&#8203;')
+    .replace(/:\/\//g, ':&#8203;//')
+    .replace(/\bwww\./gi, (w) => `${w.slice(0, 3)}&#8203;.`)
+    .replace(/\r?\n/g, ' ');
+}
 
-/** Task names may not hold `:` or `#` in a Mermaid gantt. */
-const ganttName = (s: string) => s.replace(/[:#;]/g, ' ').replace(/\s+/g, ' ').trim() || 'phase';
+/** A Markdown table cell of untrusted text. */
+export const escapeCell = escapeMarkdown;
+
+/** Task names in a Mermaid gantt: letters, digits and `./_+-` only (no `:`, `#`, markup). */
+const ganttName = (s: string) =>
+  s
+    .replace(/[^\p{L}\p{N} ./_+-]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim() || 'phase';
 
 /** A Mermaid gantt of the phases, one section per action, times in ms from the job's first phase. */
 export function renderGantt(rows: readonly PhaseRow[], title: string): string {

@@ -109,9 +109,19 @@ export function outputOf(name: string): string | undefined {
   return setOutputs.get(name);
 }
 
+/** Every value this process masked: a secret must not go where the log cannot mask it. */
+const masked = new Set<string>();
+
 /** Masks a value in every later line of the log. */
 export function setSecret(secret: string): void {
+  if (secret) masked.add(secret);
   issueCommand('add-mask', {}, secret);
+}
+
+/** Whether value holds a secret this process masked (the whole value, or within it). */
+export function holdsSecret(value: string): boolean {
+  for (const s of masked) if (s.length >= 4 && value.includes(s)) return true;
+  return false;
 }
 
 export function info(message: string): void {

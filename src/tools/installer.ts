@@ -64,10 +64,14 @@ export async function resolveLatest(spec: ToolSpec, opts: InstallOptions): Promi
   }
 }
 
+/**
+ * The sha256 a checksum file gives `asset`: only a line that names it counts — a bare hash could
+ * be any file's, and would make a swapped asset and its swapped checksum agree.
+ */
 export function sha256From(text: string, asset: string): string | undefined {
   for (const line of text.split(/\r?\n/)) {
-    const m = /^([a-f0-9]{64})(?:\s+\*?(\S+))?\s*$/i.exec(line.trim());
-    if (m && (!m[2] || m[2] === asset || m[2].endsWith(`/${asset}`))) return m[1]!.toLowerCase();
+    const m = /^([a-f0-9]{64})\s+\*?(\S+)\s*$/i.exec(line.trim());
+    if (m && (m[2] === asset || m[2]!.endsWith(`/${asset}`))) return m[1]!.toLowerCase();
   }
   return undefined;
 }
@@ -122,6 +126,9 @@ export async function installTool(
     if (sums !== undefined) {
       sha256 = sha256From(sums, asset);
       if (!sha256) throw new UserError(`${file} of ${spec.name} ${tag} has no sha256 for ${asset}`);
+      core.warning(
+        `${spec.name} ${tag} has no pinned sha256: it is checked only against ${file}, from the same place as the download; pin it with ${opts.inputs?.checksum ?? 'checksum'} or use the default version`,
+      );
     }
   }
   if (!sha256) {

@@ -82,6 +82,7 @@ async function build(ws: string, inputs: Record<string, string>, opts: { onPath?
             JSON.parse(l) as {
               argv: string[];
               secrets?: { id: string; content: string; mode: number }[];
+              dockerignore: string[];
             },
         )
     : [];
@@ -122,7 +123,11 @@ describe('build-push builder: buildkit (buildctl stand-in)', () => {
       '--frontend',
       'dockerfile.v0',
     ]);
-    expect(argv).toEqual(expect.arrayContaining(['--local', `context=${ws}`, `dockerfile=${ws}`]));
+    expect(argv).toEqual(expect.arrayContaining(['--local', `context=${ws}`]));
+    // the Dockerfile goes in a directory of its own, beside the ignore rules gantry adds (.git)
+    expect(argv.find((a) => a.startsWith('dockerfile='))).toMatch(
+      /^dockerfile=.*\/gantry-buildkit-[^/]+\/dockerfile$/,
+    );
     expect(opts).toEqual(
       expect.arrayContaining([
         'filename=Dockerfile',
@@ -189,6 +194,61 @@ describe('build-push builder: buildkit (buildctl stand-in)', () => {
     expect(noTool.run.errors).toEqual([
       'buildctl is not on PATH; run setup-buildkit before build-push',
     ]);
+  });
+});
+
+describe('build-push builder: buildkit — nothing of the runner’s, no secret in provenance', () => {
+  /** A checkout as actions/checkout leaves it: its token in .git/config as an extraheader. */
+  function checkout(dockerignore?: string): string {
+    const ws = workspace(true);
+    mkdirSync(join(ws, '.git'));
+    writeFileSync(
+      join(ws, '.git', 'config'),
+      '[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX3NlY3JldA==\n',
+    );
+    if (dockerignore !== undefined) writeFileSync(join(ws, '.dockerignore'), dockerignore);
+    return ws;
+  }
+
+  test('.git is left out of the context; provenance: true is BuildKit’s mode=min', async () => {
+    const { run, calls } = await build(checkout('*.md\n'), { push: 'false', provenance: 'true' });
+    expect(run.errors).toEqual([]);
+    expect(calls).toHaveLength(1);
+    const { argv, dockerignore } = calls[0]!;
+    // BuildKit applies these to the context: .git first, then the project's own rules
+    expect(dockerignore.slice(0, 2)).toEqual(['.git', '*.md']);
+    expect(run.stdout).toContain('.git is left out of the build context');
+    const opts = argv.flatMap((a, i) => (argv[i - 1] === '--opt' ? [a] : []));
+    expect(opts).toContain('attest:provenance=mode=min');
+    expect(opts).not.toContain('attest:provenance=mode=max');
+  });
+
+  test('a .dockerignore that says !.git sends it, and the log says so', async () => {
+    const { run, calls } = await build(checkout('.git\n!.git\n'), { push: 'false' });
+    expect(run.errors).toEqual([]);
+    expect(calls[0]!.dockerignore.slice(0, 3)).toEqual(['.git', '.git', '!.git']);
+    expect(run.stdout).toContain('.git is sent in the build context: the .dockerignore says !.git');
+  });
+
+  test('provenance: max warns that build args are published, and refuses a masked one', async () => {
+    const ws = checkout();
+    const ok = await build(ws, { push: 'false', provenance: 'max', 'build-args': 'VERSION=1.2.3' });
+    expect(ok.run.errors).toEqual([]);
+    expect(ok.run.warnings.join('\n')).toMatch(/provenance: max publishes every build-arg value/);
+    const refused = await build(ws, {
+      images: `${registry.host}/leaky`,
+      username: 'ci',
+      password: 'registry-token-abcdef',
+      provenance: 'max',
+      'build-args': 'VERSION=1.2.3\nNPM_TOKEN=registry-token-abcdef',
+    });
+    expect(refused.run.errors).toEqual([
+      expect.stringMatching(
+        /^Input "build-args": provenance: max publishes every build-arg value beside the image; got "NPM_TOKEN=\*\*\*"/,
+      ),
+    ]);
+    expect(refused.calls).toEqual([]);
+    expect(refused.run.stdout).not.toMatch(/^(?!::add-mask::).*registry-token-abcdef/m);
   });
 });
 

@@ -1,8 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
 import {
   appendFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   rmSync,
@@ -12,6 +14,7 @@ import {
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import type { ImageIndex, ImageManifest } from '../../src/oci/manifest.js';
 import { formatPlatform } from '../../src/oci/platform.js';
 import { RegistryClient } from '../../src/oci/registry/client.js';
@@ -24,7 +27,7 @@ import { BinfmtSnapshot, readEntry } from './support/binfmt.js';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { freePort } from './support/ports.js';
 import { makeImage } from './support/image.js';
-import { imageTags, startRegistry, type RunningRegistry } from './support/registry.js';
+import { imageTags, startRegistry, storedFiles, type RunningRegistry } from './support/registry.js';
 import { skopeoInspectRaw } from './support/skopeo.js';
 import { requireGo, requireProgram, requireRoot } from './support/require.js';
 import { commitAll, helloGoWorkspace } from './support/workspace.js';
@@ -456,6 +459,67 @@ describe('build-push image contents', () => {
       expect(readlinkSync(join(bundle, 'rootfs', 'srv', 'www', 'style.css'))).toBe('css/site.css');
     } finally {
       rmSync(assets, { recursive: true, force: true });
+      await job.cleanup();
+    }
+  });
+});
+
+describe('nothing of the runner’s in an image, no tag that is not one', () => {
+  it('static-dir: . takes the checkout but never .git, whose config holds the checkout token', async () => {
+    const job = await Job.create({ workspace });
+    const config = join(workspace, '.git', 'config');
+    const before = readFileSync(config, 'utf8');
+    // as actions/checkout leaves it (persist-credentials: true, its default)
+    const token = 'eC1hY2Nlc3MtdG9rZW46Z2hzX2NoZWNrb3V0VG9rZW4=';
+    writeFileSync(
+      config,
+      `${before}[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic ${token}\n`,
+    );
+    try {
+      const run = await buildPush(job, {
+        platforms: 'linux/amd64',
+        base: 'scratch',
+        'static-dir': '.',
+        'oci-layout': join(job.runnerTemp, 'checkout-image'),
+      });
+      expect(run.errors).toEqual([]);
+      const bundle = join(work, 'checkout-bundle');
+      execFileSync(requireProgram('umoci', 'umoci'), [
+        'unpack',
+        '--rootless',
+        '--image',
+        `${join(job.runnerTemp, 'checkout-image')}:main`,
+        bundle,
+      ]);
+      expect(existsSync(join(bundle, 'rootfs', 'static', 'go.mod'))).toBe(true);
+      expect(existsSync(join(bundle, 'rootfs', 'static', '.git'))).toBe(false);
+      const blobs = join(job.runnerTemp, 'checkout-image', 'blobs', 'sha256');
+      for (const b of readdirSync(blobs)) {
+        const bytes = readFileSync(join(blobs, b));
+        const text = bytes[0] === 0x1f ? gunzipSync(bytes).toString('latin1') : bytes.toString();
+        expect(text).not.toContain(token);
+      }
+    } finally {
+      writeFileSync(config, before);
+      await job.cleanup();
+    }
+  });
+
+  it('a branch whose name makes no tag (`-`) fails naming it, with nothing pushed', async () => {
+    const job = await Job.create({
+      workspace,
+      event: { name: 'push', payload: { ref: 'refs/heads/-', after: 'd'.repeat(40) } },
+    });
+    try {
+      const run = await buildPush(job, { images: `${registry.host}/dash-branch` });
+      expect(run.outcome).toBe('failure');
+      expect(run.errors).toEqual([
+        expect.stringMatching(
+          /^Input "tags": the tags made for refs\/heads\/- include one that is not an OCI tag; got ""; accepted: tags/,
+        ),
+      ]);
+      expect(storedFiles(registry, 'dash-branch')).toEqual([]);
+    } finally {
       await job.cleanup();
     }
   });

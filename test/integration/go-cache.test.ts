@@ -20,6 +20,8 @@ import { writeGoProxy } from './support/goproxy.js';
 import { requireGo } from './support/require.js';
 import { commitAll } from './support/workspace.js';
 
+/** The local cache's folder of the repository these jobs run for: entries are kept per repository. */
+const entriesOf = (store: string) => join(store, encodeURIComponent('acme/svc'));
 const ACTION = 'actions/go-cache';
 const DEFAULT_BRANCH = {
   ref: 'refs/heads/main',
@@ -232,11 +234,12 @@ describe('go-cache with the local backend', () => {
         expect(run.hit).toBe('exact');
         expect(phase(run.job, 'trim')?.attrs.dropped).toBeGreaterThan(0);
       }
-      const saved = readdirSync(store)
+      const saved = readdirSync(entriesOf(store))
         .filter((f) => f.includes('-build-'))
-        .map((f) => statSync(join(store, f)))
+        .map((f) => statSync(join(entriesOf(store), f)))
         .sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
-      sizes.push(saved?.size ?? 0);
+      if (!saved) throw new Error(`run ${cycle} saved no build cache`);
+      sizes.push(saved.size);
     }
     for (const size of sizes) expect(size).toBeLessThanOrEqual(sizes[0]! * 1.2);
   }, 240_000);
@@ -247,10 +250,10 @@ describe('go-cache with the local backend', () => {
     const opts = { backend: 'local', 'local-dir': store };
     /** The entries of the newest saved build cache. */
     const savedEntries = () => {
-      const newest = readdirSync(store)
+      const newest = readdirSync(entriesOf(store))
         .filter((f) => f.includes('-build-'))
         .sort((a, b) => Number(b.split('-')[0]) - Number(a.split('-')[0]))[0]!;
-      return execFileSync('tar', ['-tf', join(store, newest)], { encoding: 'utf8' })
+      return execFileSync('tar', ['-tf', join(entriesOf(store), newest)], { encoding: 'utf8' })
         .split('\n')
         .filter((n) => /-[ad]$/.test(n)).length;
     };

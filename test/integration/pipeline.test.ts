@@ -56,6 +56,9 @@ function exampleStep(): { uses: string; with: Record<string, string> } {
   return { uses: step.uses!, with: step.with ?? {} };
 }
 
+/** The local cache's folder of this PR event's repository: entries are kept per repository. */
+const entriesOf = (store: string) => join(store, encodeURIComponent('Codertocat/Hello-World'));
+
 /** A pull-request job over the hello-go workspace, the stand-in scanners first on PATH. */
 async function pullRequestJob(): Promise<Job> {
   const job = await Job.create({
@@ -143,7 +146,7 @@ describe('the root action: the whole pipeline in one step', () => {
         'save',
       ]);
       expect(run.log).toContain('Saved the build cache');
-      expect(readdirSync(store).some((f) => f.includes('-build-'))).toBe(true);
+      expect(readdirSync(entriesOf(store)).some((f) => f.includes('-build-'))).toBe(true);
       // the summary, written after the save, shows it
       expect(run.outputs.markdown).toMatch(/\| go-cache \| save \|/);
     } finally {
@@ -211,7 +214,7 @@ describe('the root action: the whole pipeline in one step', () => {
       expect(run.outputs.failed).toBe('true');
       expect(stagesRun(run)).toEqual(['go-cache', 'build-push', 'scan', 'summary']);
       expect(run.log).toContain('Saved the build cache');
-      expect(readdirSync(store).some((f) => f.includes('-build-'))).toBe(true);
+      expect(readdirSync(entriesOf(store)).some((f) => f.includes('-build-'))).toBe(true);
       expect(run.outputs.markdown).toContain('scan');
     } finally {
       await job.cleanup();

@@ -199,6 +199,30 @@ describe('scheduled rebuild: check, rebase, check again', () => {
     expect(writes()).toEqual([]);
   });
 
+  it('an unreadable Go release list is not “current”: needed, go: unknown; its URL redacted', async () => {
+    server.routes.set('/dl/', { status: 503, body: 'down' });
+    const job = await Job.create({ workspace });
+    try {
+      const url = `${server.url.replace('http://', 'http://reader:url-secret-1@')}/dl/?key=query-secret-2`;
+      const run = await job.uses('actions/rebuild-check', {
+        with: { image: `${registry.host}/app:main`, 'go-versions': url },
+      });
+      expect(run.errors).toEqual([]);
+      expect(run.outputs.needed).toBe('true');
+      expect(run.outputs.rebase).toBe('false');
+      expect(JSON.parse(run.outputs.reasons!)).toEqual(
+        PLATFORMS.map((platform) => ({ platform, what: 'go', from: goVersion, to: 'unknown' })),
+      );
+      expect(run.warnings.join('\n')).toMatch(
+        /Could not read Go's release list at http:\/\/REDACTED@/,
+      );
+      expect(run.stdout).not.toContain('url-secret-1');
+      expect(run.stdout).not.toContain('query-secret-2');
+    } finally {
+      await job.cleanup();
+    }
+  });
+
   it('base v2 under the same tag: one reason per platform, from v1 to v2; a rebase suffices', async () => {
     await pushBuildahBase(work, `${registry.host}/base/runtime:1`, 'v2', ['amd64', 'arm64']);
     v2 = await readIndex('base/runtime', '1');

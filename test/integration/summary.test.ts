@@ -170,6 +170,32 @@ describe('summary: the sticky PR comment', () => {
     expect(api.requests.slice(before).filter((r) => r.startsWith('DELETE '))).toHaveLength(1);
   });
 
+  it('a marked comment someone else wrote is never taken, edited or deleted', async () => {
+    const planted = {
+      id: 5,
+      body: '<!-- gantry-summary:gantry -->\nplanted by a contributor: [click](https://evil.example)',
+      issue: pr.number,
+      user: { login: 'mallory' },
+    };
+    const quoted = {
+      id: 6,
+      body: 'maintainer: the bot writes `<!-- gantry-summary:gantry -->` at the top',
+      issue: pr.number,
+      user: { login: 'maintainer' },
+    };
+    api.comments.push({ ...planted }, { ...quoted });
+    const first = await summaryOnPr(30_000);
+    const second = await summaryOnPr(31_000);
+    expect([first.exitCode, second.exitCode]).toEqual([0, 0]);
+    expect(api.comments.find((c) => c.id === 5)).toEqual(planted);
+    expect(api.comments.find((c) => c.id === 6)).toEqual(quoted);
+    const ours = api.comments.filter((c) => c.user.login === 'github-actions[bot]');
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain('31s');
+    expect(first.outputs['comment-id']).toBe(String(ours[0]!.id));
+    expect(api.requests.filter((r) => /^(PATCH|DELETE) .*comments\/[56]$/.test(r))).toEqual([]);
+  });
+
   it('keeps separate comments per header', async () => {
     await summaryOnPr(30_000, { header: 'arm64' });
     await summaryOnPr(30_000, { header: 'amd64' });

@@ -1,5 +1,5 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import * as core from '../../runtime/core.js';
 import { buildctlBuildArgs, type BuildctlRequest } from '../../build/buildkit/argv.js';
 import {
@@ -8,6 +8,7 @@ import {
   resolveStageBases,
   sourcePolicy,
 } from '../../build/buildkit/bases.js';
+import { contextIgnore, writeDockerfileDir } from '../../build/buildkit/dockerignore.js';
 import { finalStage, parseStages } from '../../build/buildkit/dockerfile.js';
 import { buildFailure, unreachable } from '../../build/buildkit/failure.js';
 import { parseBuildctlDescriptor, type ExportedDescriptor } from '../../build/buildkit/metadata.js';
@@ -159,6 +160,19 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
       'spdx or false with builder: buildkit',
       "BuildKit's SBOM generator writes SPDX",
     );
+  if (inputs.provenance === 'max') {
+    const secret = Object.entries(inputs.buildArgs).find(([, v]) => core.holdsSecret(v));
+    if (secret)
+      throw new ValidationError(
+        INPUT.buildArgs,
+        `${secret[0]}=***`,
+        'build args without secrets with provenance: max (pass secrets with secrets or secret-envs)',
+        'provenance: max publishes every build-arg value beside the image',
+      );
+    core.warning(
+      'provenance: max publishes every build-arg value beside the image (BuildKit mode=max); pass secrets with secrets or secret-envs, never as build args',
+    );
+  }
   const stages = parseStages(await readFile(dockerfile, 'utf8'), inputs.buildArgs);
   if (inputs.target && !finalStage(stages, inputs.target))
     throw new ValidationError(
@@ -188,10 +202,16 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
     const secrets = await writeSecretFiles(secretDir, inputs.secrets);
     const policy = join(work, 'source-policy.json');
     if (bases.length) await writeFile(policy, JSON.stringify(sourcePolicy(bases)));
+    const ignore = await contextIgnore(dockerfile, inputs.context);
+    core.info(
+      ignore.sendsGit
+        ? '.git is sent in the build context: the .dockerignore says !.git'
+        : '.git is left out of the build context (the runner keeps its token in .git/config); !.git in .dockerignore sends it',
+    );
+    await mkdir(join(work, 'dockerfile'));
     const request: BuildctlRequest = {
       context: inputs.context,
-      dockerfileDir: dirname(dockerfile),
-      filename: basename(dockerfile),
+      ...(await writeDockerfileDir(dockerfile, join(work, 'dockerfile'), ignore.lines)),
       platforms,
       buildArgs: { SOURCE_DATE_EPOCH: String(r.epoch), ...inputs.buildArgs },
       labels: r.labels,
@@ -210,7 +230,7 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
       ...(bases.length ? { sourcePolicyFile: policy } : {}),
       // only when asked: BuildKit's SBOM needs its scanner image, and its provenance holds times
       ...(inputs.sbom || inputs.provenance
-        ? { attest: { sbom: inputs.sbom === 'spdx', provenance: inputs.provenance === true } }
+        ? { attest: { sbom: inputs.sbom === 'spdx', provenance: inputs.provenance ?? false } }
         : {}),
       ...(inputs.compression.given
         ? { compression: { type: inputs.compression.compression, level: inputs.compression.level } }

@@ -116,9 +116,38 @@ export interface BuildPushInputs {
   trustBuilder: boolean;
   /** undefined = the builder's default (go: spdx and provenance; buildkit, pack: none). */
   sbom: SbomFormat | false | undefined;
-  provenance: boolean | undefined;
+  /**
+   * min: what was built from what (BuildKit's mode=min, the go builder's statement); max: also
+   * BuildKit's build steps and every build-arg value, published beside the image.
+   */
+  provenance: Provenance | undefined;
   /** Layer compression; `given` when the input was set (BuildKit keeps its own default else). */
   compression: { compression: Compression; level: number; given: boolean };
+}
+
+/** Cache lines; a `type=local` one's directory goes through the workspace boundary like any path. */
+function readCacheSpecs(input: string, pathKey: 'src' | 'dest'): CacheSpec[] {
+  return readList(input, { newlineOnly: true }).map((line) => {
+    const spec = parseCacheSpec(input, line);
+    const dir = spec[pathKey];
+    if (spec.type !== 'local' || dir === undefined) return spec;
+    return {
+      ...spec,
+      [pathKey]: resolveInside(input, dir, {
+        scope: 'workspace-or-temp',
+        accepted: `type=local,${pathKey}=<a directory in the workspace or RUNNER_TEMP>`,
+      }),
+    };
+  });
+}
+
+export type Provenance = false | 'min' | 'max';
+const PROVENANCE = ['true', 'false', 'min', 'max'] as const;
+
+function readProvenance(): Provenance | undefined {
+  if (!readString(INPUT.provenance)) return undefined;
+  const value = readEnum(INPUT.provenance, PROVENANCE, 'true');
+  return value === 'false' ? false : value === 'max' ? 'max' : 'min';
 }
 
 function readSbom(): SbomFormat | false | undefined {
@@ -154,7 +183,7 @@ function readCompression(): BuildPushInputs['compression'] {
   };
 }
 
-const TAG_ACCEPTED =
+export const TAG_ACCEPTED =
   'tags (1-128 of [A-Za-z0-9_.-], not starting with . or -) or full references registry/repository:tag';
 
 function keyValues(input: string): Record<string, string> {
@@ -309,7 +338,7 @@ export function readInputs(): BuildPushInputs {
     builder: readEnum(INPUT.builder, BUILDERS, 'auto'),
     compression: readCompression(),
     sbom: readSbom(),
-    provenance: readString(INPUT.provenance) ? readBoolean(INPUT.provenance, true) : undefined,
+    provenance: readProvenance(),
     tagRules,
     flavor: parseFlavor(INPUT.flavor, readList(INPUT.flavor, { newlineOnly: true })),
     context,
@@ -340,12 +369,8 @@ export function readInputs(): BuildPushInputs {
     buildArgs: keyValues(INPUT.buildArgs),
     target: readString(INPUT.target),
     secrets: readSecrets(),
-    cacheFrom: readList(INPUT.cacheFrom, { newlineOnly: true }).map((l) =>
-      parseCacheSpec(INPUT.cacheFrom, l),
-    ),
-    cacheTo: readList(INPUT.cacheTo, { newlineOnly: true }).map((l) =>
-      parseCacheSpec(INPUT.cacheTo, l),
-    ),
+    cacheFrom: readCacheSpecs(INPUT.cacheFrom, 'src'),
+    cacheTo: readCacheSpecs(INPUT.cacheTo, 'dest'),
     packBuilder: readString(INPUT.packBuilder),
     trustBuilder: readBoolean(INPUT.trustBuilder, false),
   };

@@ -13,7 +13,7 @@ import { evaluateTagRules } from '../../github/tagrules.js';
 import type { Digest } from '../../oci/digest.js';
 import { OciLayout } from '../../oci/layout.js';
 import { formatPlatform } from '../../oci/platform.js';
-import { formatReference, referenceName } from '../../oci/reference.js';
+import { formatReference, isValidTag, referenceName } from '../../oci/reference.js';
 import { RegistryPool } from '../../publish/clients.js';
 import {
   isNewLayer,
@@ -28,7 +28,15 @@ import { execFile, sayingWhenMissing } from '../../runtime/exec.js';
 import { makeTempDir, runnerTemp } from '../../runtime/temp.js';
 import { Timeline } from '../../runtime/timeline.js';
 import { buildWithBuildkit, buildWithPack } from './external.js';
-import { dockerfileIn, INPUT, OUTPUT, readInputs, targetsOf, type BuilderName } from './inputs.js';
+import {
+  dockerfileIn,
+  INPUT,
+  OUTPUT,
+  readInputs,
+  TAG_ACCEPTED,
+  targetsOf,
+  type BuilderName,
+} from './inputs.js';
 
 /** The image's time: SOURCE_DATE_EPOCH, else the commit's, else 0 — the same for every rebuild of a commit. */
 export async function sourceEpoch(
@@ -109,6 +117,17 @@ export async function main(inputs = readInputs()): Promise<void> {
       ? inputs.tags
       : meta.tags;
   const version = ruled?.version || meta.version;
+  // a tag made from a git ref (a branch named `-`, say) may come out empty or invalid: refused
+  // before anything is built or pushed, naming the ref it came from
+  const made = ruled ? ruled.tags : inputs.tags.length ? [] : meta.tags;
+  const invalid = made.find((t) => !isValidTag(t));
+  if (invalid !== undefined)
+    throw new ValidationError(
+      INPUT.tags,
+      invalid,
+      TAG_ACCEPTED,
+      `the tags made for ${git.ref || 'this run'} include one that is not an OCI tag`,
+    );
   const targets = targetsOf(inputs.images, inputs.images.length ? tags : inputs.tags);
   const intended: string[] = [];
   if (inputs.pushByDigest) {
@@ -290,7 +309,7 @@ export async function main(inputs = readInputs()): Promise<void> {
     const { labels, epoch, base } = await planned!;
     const digest = result.index.digest;
     const sbom = inputs.sbom ?? 'spdx';
-    const withProvenance = inputs.provenance ?? true;
+    const withProvenance = inputs.provenance !== false;
     const { artifacts, attached } =
       sbom || withProvenance
         ? attestations(result.images, {

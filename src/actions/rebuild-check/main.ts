@@ -1,4 +1,6 @@
 import { resolveBase } from '../../build/base.js';
+import { redactUrl } from '../../runtime/redact.js';
+import { escapeCell } from '../../report/markdown.js';
 import { readPublished } from '../../rebuild/read.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { formatReference } from '../../oci/reference.js';
@@ -28,18 +30,25 @@ async function recordedOf(
   );
 }
 
-/** Go's release list, newest first; trouble reading it is a warning, not a failure. */
-async function goReleases(url: string): Promise<{ version: string; stable?: boolean }[]> {
+/**
+ * Go's release list, newest first; [] when none is to be read, undefined when it could not be
+ * read — a warning naming the URL without its userinfo or query, and no image called current.
+ */
+async function goReleases(
+  url: string,
+): Promise<{ version: string; stable?: boolean }[] | undefined> {
   if (!url) return [];
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(30_000) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    return (await res.json()) as { version: string; stable?: boolean }[];
+    const list = (await res.json()) as unknown;
+    if (!Array.isArray(list)) throw new Error('not a list of releases');
+    return list as { version: string; stable?: boolean }[];
   } catch (err) {
     core.warning(
-      `Could not read Go's release list at ${url} (${errorMessage(err)}); Go is not checked`,
+      `Could not read Go's release list at ${redactUrl(url)} (${errorMessage(err).replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (u) => redactUrl(u))}); a rebuild is needed, as for a Go that may have moved (go: unknown)`,
     );
-    return [];
+    return undefined;
   }
 }
 
@@ -111,10 +120,11 @@ export async function main(): Promise<void> {
         const releases = await goReleases(inputs.goVersions);
         for (const r of recorded) {
           if (!r.go) continue;
-          const newer = newerGoPatch(r.go, releases);
+          // unknown is not current: a Go patch release may have come out
+          const newer = releases ? newerGoPatch(r.go, releases) : 'unknown';
           if (newer) reasons.push({ platform: r.platform, what: 'go', from: r.go, to: newer });
         }
-        attrs.releases = releases.length;
+        attrs.releases = releases?.length ?? 'unreadable';
       });
     }
   } finally {
@@ -137,7 +147,10 @@ export async function main(): Promise<void> {
         ? [
             '| platform | what | from | to |',
             '| --- | --- | --- | --- |',
-            ...reasons.map((r) => `| ${r.platform} | ${r.what} | \`${r.from}\` | \`${r.to}\` |`),
+            ...reasons.map(
+              (r) =>
+                `| ${[r.platform, r.what, r.from, r.to].map((c) => escapeCell(c)).join(' | ')} |`,
+            ),
           ]
         : []),
       '',

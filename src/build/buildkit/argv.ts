@@ -28,7 +28,7 @@ export interface BuildctlRequest {
   /** Annotations of each platform's image (by platform), and of the index. */
   annotations?: OutputAnnotations;
   /** BuildKit's own attestations, asked for: its SBOM generator (SPDX), SLSA provenance. */
-  attest?: { sbom: boolean; provenance: boolean };
+  attest?: { sbom: boolean; provenance: false | 'min' | 'max' };
   /** The exporter's layer compression, when asked for (else BuildKit's default, gzip). */
   compression?: { type: string; level: number };
 }
@@ -125,7 +125,8 @@ export function buildctlBuildArgs(r: BuildctlRequest): string[] {
     ...r.cacheTo.flatMap((c) => ['--export-cache', cacheCsv(c)]),
     ...(r.sourcePolicyFile ? ['--source-policy-file', r.sourcePolicyFile] : []),
     ...(r.attest?.sbom ? opt('attest:sbom=') : []),
-    ...(r.attest?.provenance ? opt('attest:provenance=mode=max') : []),
+    // min names what was built from what; max also publishes every build-arg value
+    ...(r.attest?.provenance ? opt(`attest:provenance=mode=${r.attest.provenance}`) : []),
     '--output',
     outputCsv(r.output, r.platforms, r.annotations, r.compression),
     '--metadata-file',

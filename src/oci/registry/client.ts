@@ -215,8 +215,8 @@ export class RegistryClient {
           !own
             ? `${new URL(req.url).host} is not ${this.registry}: no credentials are sent there`
             : this.auth.hasCredentials
-            ? `the credentials for ${this.registry} were rejected`
-            : `${this.registry} needs credentials (username/password inputs, or docker login)`,
+              ? `the credentials for ${this.registry} were rejected`
+              : `${this.registry} needs credentials (username/password inputs, or docker login)`,
         );
       }
       throw errorFrom(req, res);

@@ -1,4 +1,33 @@
 import { escapeCell } from '../../report/markdown.js';
+
+/** Advisory sites a finding may link to; any other URL a tool reports is shown as text. */
+const ADVISORY_HOSTS = [
+  'avd.aquasec.com',
+  'github.com',
+  'nvd.nist.gov',
+  'cve.mitre.org',
+  'pkg.go.dev',
+  'access.redhat.com',
+  'security-tracker.debian.org',
+  'ubuntu.com',
+];
+
+/** A rule, linked when its URL is https on an advisory site; text otherwise. */
+function ruleCell(rule: string, url: string | undefined): string {
+  const text = escapeCell(rule);
+  if (!url) return text;
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return text;
+  }
+  const trusted =
+    u.protocol === 'https:' &&
+    !u.username &&
+    ADVISORY_HOSTS.some((h) => u.hostname === h || u.hostname.endsWith(`.${h}`));
+  return trusted ? `[${text}](${u.toString().replace(/[()]/g, encodeURIComponent)})` : text;
+}
 import { countBySeverity, type Finding } from './finding.js';
 
 /**
@@ -37,7 +66,7 @@ export function renderScanSummary(o: {
       '| --- | --- | --- | --- | --- |',
       ...o.overflow.map(
         (f) =>
-          `| ${f.severity} | ${f.tool} | ${f.url ? `[${f.rule}](${f.url})` : f.rule} | ${escapeCell(f.line ? `${f.file}:${f.line}` : f.file)} | ${escapeCell(f.message)} |`,
+          `| ${escapeCell(f.severity)} | ${escapeCell(f.tool)} | ${ruleCell(f.rule, f.url)} | ${escapeCell(f.line ? `${f.file}:${f.line}` : f.file)} | ${escapeCell(f.message)} |`,
       ),
     );
   }

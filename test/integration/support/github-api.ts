@@ -71,6 +71,8 @@ export async function startGitHubApi(): Promise<GitHubApi> {
           message: 'Resource not accessible by integration',
           documentation_url: 'https://docs.github.com/rest',
         });
+      // an installation token (GITHUB_TOKEN) may not read who it is, as GitHub answers
+      if (url.pathname === '/user') return forbidden();
       const runs = /^\/repos\/[^/]+\/[^/]+\/check-runs(?:\/(\d+))?$/.exec(url.pathname);
       if (runs && (req.method === 'POST' || req.method === 'PATCH')) {
         if (api.readOnly) return forbidden();

@@ -1,5 +1,6 @@
 import {
   buildctlBuildArgs,
+  type BuildctlRequest,
   csv,
   outputCsv,
   parseCacheSpec,
@@ -124,11 +125,15 @@ describe('buildctl build argv', () => {
     };
     const opts = (argv: string[]) => argv.filter((a, i) => argv[i - 1] === '--opt');
     expect(opts(buildctlBuildArgs(request)).filter((o) => o.startsWith('attest:'))).toEqual([]);
-    expect(
-      opts(buildctlBuildArgs({ ...request, attest: { sbom: true, provenance: true } })).filter(
-        (o) => o.startsWith('attest:'),
-      ),
-    ).toEqual(['attest:sbom=', 'attest:provenance=mode=max']);
+    const attest = (a: BuildctlRequest['attest']) =>
+      opts(buildctlBuildArgs({ ...request, attest: a })).filter((o) => o.startsWith('attest:'));
+    // min by default: max publishes every build-arg value, so only an explicit choice asks for it
+    expect(attest({ sbom: true, provenance: 'min' })).toEqual([
+      'attest:sbom=',
+      'attest:provenance=mode=min',
+    ]);
+    expect(attest({ sbom: false, provenance: 'max' })).toEqual(['attest:provenance=mode=max']);
+    expect(attest({ sbom: true, provenance: false })).toEqual(['attest:sbom=']);
   });
 
   it('quotes CSV fields as Go encoding/csv reads them', () => {

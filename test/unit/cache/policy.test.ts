@@ -35,7 +35,7 @@ describe('decideSave', () => {
       true,
       'default branch, new content',
     ],
-    ...(['issue_comment', 'workflow_run', 'repository_dispatch', 'merge_group', 'release', ''].map(
+    ...['issue_comment', 'workflow_run', 'repository_dispatch', 'merge_group', 'release', ''].map(
       (eventName) =>
         [
           'auto',
@@ -44,7 +44,7 @@ describe('decideSave', () => {
           false,
           `${eventName || 'an unknown event'} runs do not write the cache (only push, schedule, workflow_dispatch)`,
         ] as const,
-    )),
+    ),
     [
       'auto',
       { eventName: 'push', ref: 'refs/heads/main' },

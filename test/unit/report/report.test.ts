@@ -2,7 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { baselineKey, DirectoryBaselineStore } from '../../../src/report/baseline.js';
-import { renderGantt, renderReport } from '../../../src/report/markdown.js';
+import {
+  COMMENT_LIMIT,
+  escapeMarkdown,
+  renderGantt,
+  renderReport,
+} from '../../../src/report/markdown.js';
+import type { PhaseRow } from '../../../src/report/timing.js';
+import type { Finding } from '../../../src/tools/scan/finding.js';
+import { renderScanSummary } from '../../../src/tools/scan/report.js';
 import {
   baselineOf,
   formatDelta,
@@ -152,5 +160,74 @@ describe('baseline store', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('text from the repository or a tool, in Markdown', () => {
+  const hostile =
+    'cmd/@octocat [click](https://evil.example) <img src=x onerror=alert(1)> www.evil.example';
+  /** What GitHub would make live: a mention, a link, an autolink, an HTML tag. */
+  const live = (md: string) => [
+    ...(md.match(/(^|[^&#\w])@[A-Za-z0-9-]+/g) ?? []),
+    ...(md.match(/(^|[^\\])\]\(/g) ?? []),
+    ...(md.match(/https?:\/\//g) ?? []),
+    ...(md.match(/\bwww\.[a-z]/gi) ?? []),
+    ...(md.match(/<[a-z]/gi) ?? []),
+  ];
+
+  it('escapeMarkdown leaves nothing live, and plain words as they were', () => {
+    expect(live(escapeMarkdown(hostile))).toEqual([]);
+    expect(escapeMarkdown('build linux/arm64')).toBe('build linux/arm64');
+    expect(escapeMarkdown('a|b\nc')).toBe('a\\|b c');
+  });
+
+  it('the report renders a phase and notes with such a file name inert', () => {
+    const md = renderReport(
+      [
+        {
+          action: 'scan',
+          phase: `hadolint ${hostile}/Dockerfile`,
+          ms: 1000,
+          start: 0,
+          share: 1,
+          notes: hostile,
+          failed: false,
+        } as PhaseRow,
+      ],
+      1000,
+      { title: 'gantry', limit: COMMENT_LIMIT },
+    );
+    // a fenced code block is not Markdown; the gantt inside it keeps only plain characters
+    const [text, gantt] = md.split('```mermaid');
+    expect(live(text!)).toEqual([]);
+    expect(md).toContain('@&#8203;octocat');
+    expect(gantt).not.toMatch(/[@[\]()<>]/);
+  });
+
+  it('the scan summary renders files, messages and rules inert; links only to advisory sites', () => {
+    const finding = (over: Partial<Finding>): Finding =>
+      ({
+        tool: 'trivy',
+        rule: 'CVE-2024-0001',
+        severity: 'high',
+        file: `${hostile}/go.mod`,
+        message: hostile,
+        ...over,
+      }) as Finding;
+    const md = renderScanSummary({
+      scanned: [hostile],
+      reported: [],
+      overflow: [
+        finding({ url: 'https://evil.example/x' }),
+        finding({ rule: 'CVE-2024-0002', url: 'https://avd.aquasec.com/nvd/cve-2024-0002' }),
+      ],
+      failOn: 'none',
+      failing: 0,
+    });
+    expect(md).toContain('[CVE-2024-0002](https://avd.aquasec.com/nvd/cve-2024-0002)');
+    expect(md).not.toContain('evil.example/x');
+    expect(
+      live(md.replace('[CVE-2024-0002](https://avd.aquasec.com/nvd/cve-2024-0002)', '')),
+    ).toEqual([]);
   });
 });

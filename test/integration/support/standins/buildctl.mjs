@@ -2,8 +2,11 @@
 // STAND-IN for BuildKit's buildctl (no BuildKit can be had on the test machine). It does what
 // `buildctl build` does to the outside world: reads --secret files, pushes a prepared image
 // (STANDIN_LAYOUT, an OCI layout holding a two-platform index) by digest to every --output name,
-// or copies it to an oci dest, and writes --metadata-file. It records its argv in STANDIN_LOG.
-import { cpSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// or copies it to an oci dest, and writes --metadata-file. It records its argv in STANDIN_LOG, and
+// the ignore rules BuildKit's Dockerfile frontend would apply to the context: <filename>.dockerignore
+// in the dockerfile local, else .dockerignore in the context local.
+import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { csvFields, layoutIndex, pushBlobs, putManifest, record } from './registry-push.mjs';
 
 const argv = process.argv.slice(2);
@@ -23,7 +26,20 @@ const secrets = values('--secret').map((s) => {
   const f = csvFields(s);
   return { id: f.id, content: readFileSync(f.src, 'utf8'), mode: statSync(f.src).mode & 0o777 };
 });
-record({ argv, secrets });
+const local = (name) =>
+  values('--local')
+    .find((v) => v.startsWith(`${name}=`))
+    ?.slice(name.length + 1);
+const filename = (
+  argv.flatMap((a, i) => (argv[i - 1] === '--opt' && a.startsWith('filename=') ? [a] : []))[0] ??
+  'filename=Dockerfile'
+).slice('filename='.length);
+const ignoreFile = [
+  local('dockerfile') && join(local('dockerfile'), `${filename}.dockerignore`),
+  local('context') && join(local('context'), '.dockerignore'),
+].find((f) => f && existsSync(f));
+const dockerignore = ignoreFile ? readFileSync(ignoreFile, 'utf8').split('\n') : [];
+record({ argv, secrets, dockerignore });
 if (process.env.STANDIN_FAIL) {
   console.error('error: failed to solve: stand-in told to fail');
   process.exit(1);
