@@ -4,6 +4,12 @@ import { ValidationError } from '../runtime/errors.js';
 import { isWithin } from '../runtime/workspace.js';
 import type { LayerEntry } from './layer.js';
 
+/**
+ * What the runner keeps beside a checkout that no image should carry unless a user names it:
+ * `.git`, where actions/checkout keeps its token (a directory, or a worktree's file).
+ */
+export const RUNNER_ONLY: readonly string[] = ['.git'];
+
 export const TREE_ACCEPTED =
   'a directory of files, directories and relative links that stay inside it';
 
@@ -11,7 +17,7 @@ export const TREE_ACCEPTED =
  * A host directory as layer entries under `into`, as tar would take it: links are never followed;
  * a link whose target stays inside the directory becomes a symlink entry, one that leaves it (or
  * is absolute, so it would point at the host) fails naming the file and the input it came from.
- * `.git` (a directory, or a worktree's file) is never taken, at any depth.
+ * RUNNER_ONLY names are never taken, at any depth.
  */
 export async function treeEntries(
   input: { name: string; given: string },
@@ -24,8 +30,7 @@ export async function treeEntries(
   const entries: LayerEntry[] = [];
   const visit = async (d: string) => {
     for (const name of (await readdir(d)).sort()) {
-      // the runner's: actions/checkout keeps its token in .git/config
-      if (name === '.git') continue;
+      if (RUNNER_ONLY.includes(name)) continue;
       const full = join(d, name);
       const rel = relative(dir, full);
       const path = posix.join(into, ...rel.split('/'));

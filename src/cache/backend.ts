@@ -25,8 +25,8 @@ export interface RestoreOptions {
   /**
    * Tar wildcards, matched against names relative to each cached path (a directory's takes what
    * is under it): the members each one matches are extracted by a process of their own at the
-   * same time as the rest. A restore that is mostly file creation (a GOCACHE: thousands of files) then uses every
-   * core of the runner. The paths must be directories. A backend that extracts in one pass (the
+   * same time as the rest. A restore that is mostly file creation (a GOCACHE: thousands of
+   * files) then uses every core of the runner. The paths must be directories. A backend that extracts in one pass (the
    * Actions cache's library) ignores it.
    */
   split?: readonly string[];

@@ -31,9 +31,6 @@ export function escapeMarkdown(s: string): string {
     .replace(/\r?\n/g, ' ');
 }
 
-/** A Markdown table cell of untrusted text. */
-export const escapeCell = escapeMarkdown;
-
 /** Task names in a Mermaid gantt: letters, digits and `./_+-` only (no `:`, `#`, markup). */
 const ganttName = (s: string) =>
   s
@@ -61,7 +58,7 @@ export function renderGantt(rows: readonly PhaseRow[], title: string): string {
 function tableLine(r: PhaseRow): string {
   const time = r.baselineMs !== undefined ? formatDelta(r.baselineMs, r.ms) : formatDuration(r.ms);
   const share = `${Math.round(r.share * 100)}%`;
-  return `| ${escapeCell(r.action)} | ${escapeCell(r.phase)}${r.failed ? ' ❌' : ''} | ${time} | ${share} | ${escapeCell(r.notes)} |`;
+  return `| ${escapeMarkdown(r.action)} | ${escapeMarkdown(r.phase)}${r.failed ? ' ❌' : ''} | ${time} | ${share} | ${escapeMarkdown(r.notes)} |`;
 }
 
 /**

@@ -20,7 +20,7 @@ import { startOriginFront, startOtherOrigin, type OtherOrigin } from './support/
 import { startRegistry, type RunningRegistry } from './support/registry.js';
 import { skopeoInspectRaw } from './support/skopeo.js';
 import { makeCa, makeSigningCert } from './support/tls.js';
-import { startTokenService, type TokenService } from './support/token-service.js';
+import { startTokenRegistry } from './support/token-service.js';
 
 const USER = { username: 'gantry', password: 'origin-secret-never-elsewhere' };
 const noSleep = { sleep: async () => undefined, attempts: 1 };
@@ -97,28 +97,21 @@ describe('an upload Location and a tags Link on another origin', () => {
 
 describe('a Basic challenge from another origin, when the registry uses tokens', () => {
   let registry: RunningRegistry;
-  let tokens: TokenService;
+  let stopRegistry: () => Promise<void> = async () => undefined;
   let hostile: OtherOrigin;
   let front: { host: string; close(): Promise<void> };
   beforeAll(async () => {
-    const signing = makeSigningCert(mkdtempSync(join(work, 'token-')));
-    tokens = await startTokenService(signing, USER);
-    registry = await startRegistry({
-      token: {
-        realm: tokens.realm,
-        service: tokens.service,
-        issuer: tokens.issuer,
-        rootCert: signing.cert,
-      },
-    });
+    ({ registry, stop: stopRegistry } = await startTokenRegistry(
+      mkdtempSync(join(work, 'token-')),
+      USER,
+    ));
     hostile = await startOtherOrigin('127.0.0.2', 'challenge', portOf(registry));
     front = await startOriginFront(portOf(registry), { location: hostile.url });
   });
   afterAll(async () => {
     await front?.close();
     await hostile?.close();
-    await registry?.stop();
-    await tokens?.close();
+    await stopRegistry();
   });
 
   it('never answers it: no password, no token there; the push fails naming the host', async () => {

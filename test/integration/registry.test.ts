@@ -11,8 +11,8 @@ import { startFaultProxy } from './support/fault-proxy.js';
 import { makeImage, type TestImage } from './support/image.js';
 import { startRegistry, type RunningRegistry } from './support/registry.js';
 import { skopeoCopyToOci, skopeoInspectRaw, type SkopeoAuth } from './support/skopeo.js';
-import { makeCa, makeSigningCert, type TestCa } from './support/tls.js';
-import { startTokenService, type TokenService } from './support/token-service.js';
+import { makeCa, type TestCa } from './support/tls.js';
+import { startTokenRegistry, type TokenService } from './support/token-service.js';
 
 const USER = { username: 'gantry', password: 'pa55-w0rd-never-logged' };
 const noSleep = { sleep: async () => undefined };
@@ -156,22 +156,14 @@ describe('registry set-ups', () => {
   describe('Bearer tokens from a token service the registry trusts', () => {
     let registry: RunningRegistry;
     let tokens: TokenService;
+    let stop: () => Promise<void> = async () => undefined;
     beforeAll(async () => {
-      const signing = makeSigningCert(mkdtempSync(join(work, 'token-')));
-      tokens = await startTokenService(signing, USER);
-      registry = await startRegistry({
-        token: {
-          realm: tokens.realm,
-          service: tokens.service,
-          issuer: tokens.issuer,
-          rootCert: signing.cert,
-        },
-      });
+      ({ registry, tokens, stop } = await startTokenRegistry(
+        mkdtempSync(join(work, 'token-')),
+        USER,
+      ));
     });
-    afterAll(async () => {
-      await registry?.stop();
-      await tokens?.close();
-    });
+    afterAll(() => stop());
 
     it('gets scoped tokens, pushes, and skopeo agrees', async () => {
       const { digest, index } = await pushTwoPlatforms(registry.host, 'team/app', 'v1', {

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as core from '../../runtime/core.js';
 import { buildctlBuildArgs, type BuildctlRequest } from '../../build/buildkit/argv.js';
@@ -208,7 +208,6 @@ export async function buildWithBuildkit(r: Run): Promise<ExternalBuild> {
         ? '.git is sent in the build context: the .dockerignore says !.git'
         : '.git is left out of the build context (the runner keeps its token in .git/config); !.git in .dockerignore sends it',
     );
-    await mkdir(join(work, 'dockerfile'));
     const request: BuildctlRequest = {
       context: inputs.context,
       ...(await writeDockerfileDir(dockerfile, join(work, 'dockerfile'), ignore.lines)),

@@ -1,6 +1,6 @@
 import { resolveBase } from '../../build/base.js';
-import { redactUrl } from '../../runtime/redact.js';
-import { escapeCell } from '../../report/markdown.js';
+import { redactUrl, redactUrls } from '../../runtime/redact.js';
+import { escapeMarkdown } from '../../report/markdown.js';
 import { readPublished } from '../../rebuild/read.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { formatReference } from '../../oci/reference.js';
@@ -46,7 +46,7 @@ async function goReleases(
     return list as { version: string; stable?: boolean }[];
   } catch (err) {
     core.warning(
-      `Could not read Go's release list at ${redactUrl(url)} (${errorMessage(err).replace(/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (u) => redactUrl(u))}); a rebuild is needed, as for a Go that may have moved (go: unknown)`,
+      `Could not read Go's release list at ${redactUrl(url)} (${redactUrls(errorMessage(err))}); a rebuild is needed, as for a Go that may have moved (go: unknown)`,
     );
     return undefined;
   }
@@ -148,8 +148,7 @@ export async function main(): Promise<void> {
             '| platform | what | from | to |',
             '| --- | --- | --- | --- |',
             ...reasons.map(
-              (r) =>
-                `| ${[r.platform, r.what, r.from, r.to].map((c) => escapeCell(c)).join(' | ')} |`,
+              (r) => `| ${[r.platform, r.what, r.from, r.to].map(escapeMarkdown).join(' | ')} |`,
             ),
           ]
         : []),

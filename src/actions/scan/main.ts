@@ -155,12 +155,11 @@ export async function main(): Promise<void> {
       attrs.hit = await db.restore();
     });
     const ignorefile = await pathExists(inputs.trivyignore);
-    const env: NodeJS.ProcessEnv = { ...process.env };
     // trivy offers what it is given to every registry it contacts (the DB's among them): it
     // gets a docker config of its own holding the scanned image's registry, and only the DB
     // registries' entries the user's own docker login has — never TRIVY_USERNAME/PASSWORD
     await withDockerConfig(trivyLogins(inputs), async (dockerConfig) => {
-      env.DOCKER_CONFIG = dockerConfig;
+      const env = { ...process.env, DOCKER_CONFIG: dockerConfig };
       const trivy = async (
         label: string,
         args: string[],

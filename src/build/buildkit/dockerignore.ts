@@ -1,8 +1,6 @@
-import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-
-/** What the runner keeps beside a checkout that no image should carry unless a user names it. */
-export const RUNNER_ONLY = ['.git'] as const;
+import { RUNNER_ONLY } from '../tree.js';
 
 /**
  * The ignore rules BuildKit's Dockerfile frontend applies to a local context, with the runner's
@@ -42,6 +40,7 @@ export async function writeDockerfileDir(
   ignore: readonly string[],
 ): Promise<{ dockerfileDir: string; filename: string }> {
   const filename = basename(dockerfile);
+  await mkdir(dir, { recursive: true });
   await copyFile(dockerfile, join(dir, filename));
   await writeFile(join(dir, `${filename}.dockerignore`), `${ignore.join('\n')}\n`);
   return { dockerfileDir: dir, filename };

@@ -1,34 +1,36 @@
-import { escapeCell } from '../../report/markdown.js';
+import { escapeMarkdown } from '../../report/markdown.js';
+import { countBySeverity, type Finding } from './finding.js';
 
-/** Advisory sites a finding may link to; any other URL a tool reports is shown as text. */
-const ADVISORY_HOSTS = [
-  'avd.aquasec.com',
-  'github.com',
-  'nvd.nist.gov',
-  'cve.mitre.org',
-  'pkg.go.dev',
-  'access.redhat.com',
-  'security-tracker.debian.org',
-  'ubuntu.com',
+/**
+ * Advisory pages a finding may link to (hadolint's rule pages, trivy's PrimaryURL sources); any
+ * other URL a tool reports is shown as text.
+ */
+const ADVISORY_PAGES = [
+  'https://avd.aquasec.com/',
+  'https://github.com/hadolint/hadolint/wiki/',
+  'https://www.shellcheck.net/wiki/',
+  'https://github.com/advisories/',
+  'https://nvd.nist.gov/',
+  'https://cve.mitre.org/',
+  'https://pkg.go.dev/vuln/',
+  'https://access.redhat.com/security/',
+  'https://security-tracker.debian.org/',
+  'https://ubuntu.com/security/',
 ];
 
-/** A rule, linked when its URL is https on an advisory site; text otherwise. */
+/** A rule, linked when its URL is an advisory page; text otherwise. */
 function ruleCell(rule: string, url: string | undefined): string {
-  const text = escapeCell(rule);
-  if (!url) return text;
-  let u: URL;
+  const text = escapeMarkdown(rule);
+  let href: string;
   try {
-    u = new URL(url);
+    href = new URL(url ?? '').toString();
   } catch {
     return text;
   }
-  const trusted =
-    u.protocol === 'https:' &&
-    !u.username &&
-    ADVISORY_HOSTS.some((h) => u.hostname === h || u.hostname.endsWith(`.${h}`));
-  return trusted ? `[${text}](${u.toString().replace(/[()]/g, encodeURIComponent)})` : text;
+  return ADVISORY_PAGES.some((p) => href.startsWith(p))
+    ? `[${text}](${href.replace(/[()]/g, encodeURIComponent)})`
+    : text;
 }
-import { countBySeverity, type Finding } from './finding.js';
 
 /**
  * The step summary of a scan: counts by severity, the gate's verdict, and a table of every
@@ -56,7 +58,7 @@ export function renderScanSummary(o: {
           : `None at or above ${o.failOn}.`),
   ];
   if (o.scanned?.length)
-    lines.push('', 'Scanned:', '', ...o.scanned.map((s) => `- ${escapeCell(s)}`));
+    lines.push('', 'Scanned:', '', ...o.scanned.map((s) => `- ${escapeMarkdown(s)}`));
   if (o.overflow.length) {
     lines.push(
       '',
@@ -66,7 +68,7 @@ export function renderScanSummary(o: {
       '| --- | --- | --- | --- | --- |',
       ...o.overflow.map(
         (f) =>
-          `| ${escapeCell(f.severity)} | ${escapeCell(f.tool)} | ${ruleCell(f.rule, f.url)} | ${escapeCell(f.line ? `${f.file}:${f.line}` : f.file)} | ${escapeCell(f.message)} |`,
+          `| ${escapeMarkdown(f.severity)} | ${escapeMarkdown(f.tool)} | ${ruleCell(f.rule, f.url)} | ${escapeMarkdown(f.line ? `${f.file}:${f.line}` : f.file)} | ${escapeMarkdown(f.message)} |`,
       ),
     );
   }

@@ -2,6 +2,8 @@ import { createSign, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startRegistry, type RunningRegistry } from './registry.js';
+import { makeSigningCert } from './tls.js';
 
 export interface TokenService {
   realm: string;
@@ -85,5 +87,33 @@ export async function startTokenService(
         server.closeAllConnections();
         server.close(() => r());
       }),
+  };
+}
+
+/**
+ * A registry that takes Bearer tokens from a token service of its own (checking `user`'s Basic
+ * credentials): the flow of GHCR, Docker Hub and ECR, on loopback. `stop` ends both.
+ */
+export async function startTokenRegistry(
+  dir: string,
+  user: { username: string; password: string },
+): Promise<{ registry: RunningRegistry; tokens: TokenService; stop(): Promise<void> }> {
+  const signing = makeSigningCert(dir);
+  const tokens = await startTokenService(signing, user);
+  const registry = await startRegistry({
+    token: {
+      realm: tokens.realm,
+      service: tokens.service,
+      issuer: tokens.issuer,
+      rootCert: signing.cert,
+    },
+  });
+  return {
+    registry,
+    tokens,
+    stop: async () => {
+      await registry.stop();
+      await tokens.close();
+    },
   };
 }
