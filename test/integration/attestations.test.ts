@@ -87,8 +87,11 @@ async function build(with_: Record<string, string>) {
   }
 }
 
-/** scan (with the trivy stand-in) of `image`, asking for the attached SBOMs; what trivy was given. */
-async function scanSboms(image: string) {
+/**
+ * scan (with the trivy stand-in) of `image`, asking for the SBOMs build-push reported
+ * (`attestations`, its output); what trivy was given.
+ */
+async function scanSboms(image: string, attestations?: object) {
   const log = join(work, `standin-${Date.now()}.jsonl`);
   const job = await Job.create({
     workspace,
@@ -104,6 +107,7 @@ async function scanSboms(image: string) {
       with: {
         image,
         sbom: 'true',
+        ...(attestations ? { attestations: JSON.stringify(attestations) } : {}),
         'trivy-version': 'system',
         'fail-on': 'none',
         checks: 'never',
@@ -159,6 +163,8 @@ afterAll(async () => {
 
 describe('SBOM and provenance for every platform', () => {
   let first: Record<string, { sbom: Digest; provenance: Digest }>;
+  /** build-push's attestations output for the OCI layout `out`. */
+  let inLayout: Record<string, { sbom?: Digest; provenance?: Digest }>;
 
   it('are findable by the referrers tag of each platform manifest, about that manifest', async () => {
     const run = await build({ images: `${registry.host}/svc`, tags: 'main' });
@@ -251,10 +257,8 @@ describe('SBOM and provenance for every platform', () => {
       sbom: 'cyclonedx',
       provenance: 'false',
     });
-    const attached = JSON.parse(run.outputs.attestations!) as Record<
-      string,
-      { sbom?: Digest; provenance?: Digest }
-    >;
+    const attached = JSON.parse(run.outputs.attestations!) as typeof inLayout;
+    inLayout = attached;
     const validCdx = validator(
       'cyclonedx-bom-1.5.schema.json',
       'cyclonedx-spdx.schema.json',
@@ -276,8 +280,8 @@ describe('SBOM and provenance for every platform', () => {
     }
   }, 180_000);
 
-  it("scan takes each platform's attached SBOM to trivy sbom, and says so; an image without one is scanned as an image", async () => {
-    const { run, calls } = await scanSboms(`${registry.host}/svc:main`);
+  it("scan takes each platform's reported SBOM to trivy sbom, and says so; an image without one is scanned as an image", async () => {
+    const { run, calls } = await scanSboms(`${registry.host}/svc:main`, first);
     expect(calls.map((c) => [c.argv[0], c.sbom])).toEqual([
       ['sbom', 'SPDX-2.3'],
       ['sbom', 'SPDX-2.3'],
@@ -288,13 +292,25 @@ describe('SBOM and provenance for every platform', () => {
     expect(JSON.parse(run.outputs.findings!).total).toBe(6);
 
     await build({ images: `${registry.host}/bare`, tags: 'main', sbom: 'false' });
-    const bare = await scanSboms(`${registry.host}/bare:main`);
+    const bare = await scanSboms(`${registry.host}/bare:main`, first);
     expect(bare.calls.map((c) => c.argv[0])).toEqual(['image', 'image']);
-    expect(bare.run.summary).toContain('linux/arm64: the image (no SBOM attached)');
+    expect(bare.run.summary).toContain(
+      'linux/arm64: the image (build-push reported no SBOM for it)',
+    );
   }, 180_000);
 
+  it('an SBOM attached to the image but not reported by build-push is never trusted', async () => {
+    // svc:main has SBOMs attached (by anyone who may push there): without build-push's word for
+    // them, each platform is scanned as an image
+    const unreported = await scanSboms(`${registry.host}/svc:main`);
+    expect(unreported.calls.map((c) => c.argv[0])).toEqual(['image', 'image']);
+    // a reported SBOM is taken only for the image it names: svc's SBOMs say nothing of bare
+    const elsewhere = await scanSboms(`${registry.host}/bare:main`, first);
+    expect(elsewhere.calls.map((c) => c.argv[0])).toEqual(['image', 'image']);
+  }, 120_000);
+
   it('scan finds a CycloneDX SBOM in an OCI layout', async () => {
-    const { calls } = await scanSboms(`oci:${join(workspace, 'out')}:main`);
+    const { calls } = await scanSboms(`oci:${join(workspace, 'out')}:main`, inLayout);
     expect(calls.map((c) => [c.argv[0], c.sbom])).toEqual([
       ['sbom', 'CycloneDX 1.5'],
       ['sbom', 'CycloneDX 1.5'],
@@ -315,7 +331,7 @@ describe('SBOM and provenance for every platform', () => {
       const tags = await client.listTags('api');
       expect(tags).toEqual(await imageTags(client, 'api'));
       expect(tags).toEqual(['main']);
-      const { calls } = await scanSboms(`${front.host}/api:main`);
+      const { calls } = await scanSboms(`${front.host}/api:main`, attached);
       expect(calls.map((c) => [c.argv[0], c.sbom])).toEqual([
         ['sbom', 'SPDX-2.3'],
         ['sbom', 'SPDX-2.3'],

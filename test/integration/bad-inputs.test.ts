@@ -246,6 +246,12 @@ const ROWS: Row[] = [
   scan('image', { image: 'oci:no-layout' }),
   scan('image', { image: 'Not A Reference' }),
   scan('sbom', { image: `${R}/app:v1`, sbom: 'attached' }),
+  scan('attestations', { image: `${R}/app:v1`, sbom: 'true', attestations: 'linux/amd64' }),
+  scan('attestations', {
+    image: `${R}/app:v1`,
+    sbom: 'true',
+    attestations: '{"linux/amd64":{"sbom":"sha256:abc"}}',
+  }),
   scan('image', { image: `${R}/app:v1\n::add-mask::x` }),
   scan('fs', { fs: '..' }),
   scan('fs', { fs: '/etc' }),

@@ -70,6 +70,7 @@ export async function main(): Promise<void> {
       const scan = await import('../scan/main.js');
       await run('scan', 'scan', scan.main, {
         [SCAN_INPUT.image]: core.outputOf(BUILD_OUTPUT.image) ?? '',
+        [SCAN_INPUT.attestations]: core.outputOf(BUILD_OUTPUT.attestations) ?? '',
       });
     }
   }

@@ -2,6 +2,7 @@ import * as core from '../../runtime/core.js';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { isDigest } from '../../oci/digest.js';
 import type { Credentials } from '../../oci/registry/auth.js';
 import { readCredentials, referenceInput } from '../../publish/inputs.js';
 import { ValidationError } from '../../runtime/errors.js';
@@ -22,6 +23,7 @@ export const INPUT = {
   dockerfile: 'dockerfile',
   image: 'image',
   sbom: 'sbom',
+  attestations: 'attestations',
   fs: 'fs',
   severity: 'severity',
   failOn: 'fail-on',
@@ -46,8 +48,10 @@ export interface ScanInputs {
   image: string;
   /** With `image: oci:<dir>`: the layout directory, resolved inside the workspace or RUNNER_TEMP. */
   imageLayout: string;
-  /** Scan each platform's attached SBOM (trivy sbom) instead of its layers, where it has one. */
+  /** Scan each platform's SBOM (trivy sbom) instead of its layers, where build-push reported one. */
   sbom: boolean;
+  /** The SBOM artifacts build-push reported (its attestations output): the only ones trusted. */
+  reportedSboms: string[];
   fs: string[];
   severity: string;
   failOn: string;
@@ -83,6 +87,37 @@ export function layoutDirOf(value: string): string {
 }
 
 /** `image`: checked before any tool is installed; an OCI layout's directory resolved. */
+const ATTESTATIONS_ACCEPTED =
+  'build-push\'s attestations output: JSON such as {"linux/amd64":{"sbom":"sha256:…","provenance":"sha256:…"}}';
+
+/** The SBOM digests of build-push's attestations output; none when it is not given. */
+function readReportedSboms(): string[] {
+  const raw = readString(INPUT.attestations);
+  if (!raw) return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ValidationError(INPUT.attestations, raw, ATTESTATIONS_ACCEPTED, 'not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new ValidationError(INPUT.attestations, raw, ATTESTATIONS_ACCEPTED, 'not an object');
+  const digests: string[] = [];
+  for (const value of Object.values(parsed as Record<string, unknown>)) {
+    const sbom = (value as { sbom?: unknown } | null)?.sbom;
+    if (sbom === undefined) continue;
+    if (typeof sbom !== 'string' || !isDigest(sbom))
+      throw new ValidationError(
+        INPUT.attestations,
+        raw,
+        ATTESTATIONS_ACCEPTED,
+        `${JSON.stringify(sbom)} is not a digest`,
+      );
+    digests.push(sbom);
+  }
+  return digests;
+}
+
 function readImage(): { image: string; imageLayout: string } {
   const image = readString(INPUT.image);
   if (!image.startsWith('oci:')) {
@@ -192,6 +227,7 @@ export async function readInputs(): Promise<ScanInputs> {
     dockerfiles: await expandDockerfiles(workspace),
     ...readImage(),
     sbom: readBoolean(INPUT.sbom, false),
+    reportedSboms: readReportedSboms(),
     fs: readList(INPUT.fs).map((f) =>
       resolveInside(INPUT.fs, f, { accepted: 'directories or files in the workspace to scan' }),
     ),

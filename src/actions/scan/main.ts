@@ -185,7 +185,7 @@ export async function main(): Promise<void> {
             scanned.push(
               t.command === 'sbom'
                 ? `${t.label}: its SBOM (${t.sbom}), with trivy sbom`
-                : `${t.label}: the image${inputs.sbom ? ' (no SBOM attached)' : ''}`,
+                : `${t.label}: the image${inputs.sbom ? ' (build-push reported no SBOM for it)' : ''}`,
             );
             core.info(`Scanning ${scanned.at(-1)}`);
             const found = await trivy(t.label, [t.command, ...t.args]);

@@ -1,13 +1,12 @@
 import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SBOM_MEDIA_TYPE } from '../../attest/sbom.js';
-import type { Descriptor } from '../../oci/descriptor.js';
-import type { Digest } from '../../oci/digest.js';
+import { sha256Digest, type Digest } from '../../oci/digest.js';
 import { isIndexMediaType, MediaType } from '../../oci/mediatypes.js';
 import type { ImageIndex, ImageManifest } from '../../oci/manifest.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { formatReference } from '../../oci/reference.js';
-import { RegistryError } from '../../oci/registry/errors.js';
+import { isNotFound } from '../../oci/registry/errors.js';
 import { RegistryPool } from '../../publish/clients.js';
 import { referenceInput } from '../../publish/inputs.js';
 import { ValidationError } from '../../runtime/errors.js';
@@ -15,7 +14,7 @@ import { IMAGE_ACCEPTED as ACCEPTED, INPUT, type ScanInputs } from './inputs.js'
 
 /**
  * One trivy run: `image` of a registry reference by digest or an OCI layout (one platform's view),
- * or `sbom` of the SBOM attached to that platform's manifest, when asked and there is one.
+ * or `sbom` of that platform's SBOM, when asked and build-push reported one for it.
  */
 export interface ImageTarget {
   label: string;
@@ -34,37 +33,41 @@ interface Reader {
 /** The artifact types of an SBOM that trivy reads. */
 const SBOM_TYPES = Object.values(SBOM_MEDIA_TYPE);
 
-/** An SBOM document attached to `subject`, written to `file`; false when there is none. */
-async function attachedSbom(
-  referrers: Descriptor[],
-  read: Reader,
-  file: string,
-): Promise<string | undefined> {
-  const sbom = referrers.find((d) => d.artifactType && SBOM_TYPES.includes(d.artifactType));
-  if (!sbom) return undefined;
-  const manifest = JSON.parse((await read.manifest(sbom.digest)).toString('utf8')) as ImageManifest;
-  const layer = manifest.layers[0];
-  if (!layer) return undefined;
-  await writeFile(file, await read.blob(layer.digest));
-  return sbom.digest;
-}
-
-/** Each image target of a platform replaced by its attached SBOM where there is one. */
+/**
+ * Each image target of a platform replaced by its SBOM where build-push reported one: an SBOM
+ * attached to an image is anyone's claim (whoever may push there), so only the artifacts in
+ * build-push's attestations output are read — each by digest, and only for the image it names as
+ * its subject. Any other target is scanned as an image.
+ */
 async function preferSboms(
   targets: (ImageTarget & { subject: string })[],
-  referrersOf: (subject: string) => Promise<Descriptor[]>,
+  reported: readonly string[],
   read: Reader,
   dir: string,
 ): Promise<ImageTarget[]> {
+  const sbomOf = new Map<string, { digest: string; layer: string }>();
+  for (const digest of reported) {
+    // one that is not where the image is (another repository's, another layout's) is not its
+    const bytes = await read.manifest(digest).catch((err: unknown) => {
+      if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    });
+    if (!bytes) continue;
+    const m = JSON.parse(bytes.toString('utf8')) as ImageManifest;
+    const layer = m.layers[0];
+    if (m.subject && layer && m.artifactType && SBOM_TYPES.includes(m.artifactType))
+      sbomOf.set(m.subject.digest, { digest, layer: layer.digest });
+  }
   const out: ImageTarget[] = [];
-  for (const t of targets) {
-    const file = join(dir, `${t.subject.replace(':', '-')}.sbom.json`);
-    const digest = await attachedSbom(await referrersOf(t.subject), read, file);
-    out.push(
-      digest
-        ? { label: t.label, command: 'sbom', args: [file], sbom: digest }
-        : { label: t.label, command: t.command, args: t.args },
-    );
+  for (const { subject, ...t } of targets) {
+    const sbom = sbomOf.get(subject);
+    if (!sbom) {
+      out.push(t);
+      continue;
+    }
+    const file = join(dir, `${subject.replace(':', '-')}.sbom.json`);
+    await writeFile(file, await read.blob(sbom.layer));
+    out.push({ label: t.label, command: 'sbom', args: [file], sbom: sbom.digest });
   }
   return out;
 }
@@ -85,19 +88,20 @@ export async function imageTargets(inputs: ScanInputs, viewsDir: string): Promis
     }
     const top = index.manifests[0];
     if (!top) throw new ValidationError(INPUT.image, value, ACCEPTED, 'the OCI layout is empty');
-    const readBlob = (d: string) => readFile(join(dir, 'blobs', ...d.split(':')));
-    // an artifact listed in index.json names its subject in its manifest
-    const layoutReferrers = async (subject: string) => {
-      const out: Descriptor[] = [];
-      for (const d of index.manifests.filter((m) => m.artifactType)) {
-        const m = JSON.parse((await readBlob(d.digest)).toString('utf8')) as ImageManifest;
-        if (m.subject?.digest === subject) out.push(d);
-      }
-      return out;
+    const readBlob = async (d: string) => {
+      const bytes = await readFile(join(dir, 'blobs', ...d.split(':')));
+      if (sha256Digest(bytes) !== d)
+        throw new ValidationError(
+          INPUT.image,
+          value,
+          ACCEPTED,
+          `blob ${d} does not match its digest`,
+        );
+      return bytes;
     };
     const maybeSboms = (ts: (ImageTarget & { subject: string })[]) =>
       inputs.sbom
-        ? preferSboms(ts, layoutReferrers, { manifest: readBlob, blob: readBlob }, viewsDir)
+        ? preferSboms(ts, inputs.reportedSboms, { manifest: readBlob, blob: readBlob }, viewsDir)
         : ts.map(({ subject: _, ...t }) => t);
     if (!isIndexMediaType(top.mediaType))
       return maybeSboms([
@@ -153,7 +157,7 @@ export async function imageTargets(inputs: ScanInputs, viewsDir: string): Promis
     try {
       top = await client.getManifest(ref.repository, ref.digest ?? ref.tag ?? 'latest');
     } catch (err) {
-      if (err instanceof RegistryError && err.status === 404)
+      if (isNotFound(err))
         throw new ValidationError(INPUT.image, value, ACCEPTED, 'the registry has no such image');
       throw err;
     }
@@ -172,7 +176,7 @@ export async function imageTargets(inputs: ScanInputs, viewsDir: string): Promis
     if (!inputs.sbom) return targets.map(({ subject: _, ...t }) => t);
     return await preferSboms(
       targets,
-      (subject) => client.referrers(ref.repository, subject as Digest),
+      inputs.reportedSboms,
       {
         manifest: async (d) => (await client.getManifest(ref.repository, d)).bytes,
         blob: (d) => client.getBlob(ref.repository, d as Digest),
