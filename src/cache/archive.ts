@@ -26,10 +26,9 @@ export class UnsafeArchiveError extends Error {
   }
 }
 
-/** What an archive holds: its roots (first components), and regular files per root. */
+/** What an archive holds: its roots (first components, one per cached path). */
 export interface ArchiveContents {
   roots: Set<string>;
-  files: Map<string, number>;
 }
 
 const BLOCK = 512;
@@ -81,7 +80,6 @@ function normalized(name: string): string | undefined {
 /** Reads every header of an uncompressed tar and refuses it at the first unsafe member. */
 export function checkArchive(file: string): ArchiveContents {
   const fd = openSync(file, 'r');
-  const files = new Map<string, number>();
   const roots = new Set<string>();
   const links = new Set<string>();
   const read = (position: number, length: number): Buffer => {
@@ -142,8 +140,6 @@ export function checkArchive(file: string): ArchiveContents {
         case '0':
         case '\0':
         case '7':
-          files.set(root, (files.get(root) ?? 0) + 1);
-          break;
         case '5':
           break;
         case '1':
@@ -153,7 +149,6 @@ export function checkArchive(file: string): ArchiveContents {
               rawName,
               `is a hard link to ${JSON.stringify(rawLink)}, outside its cached path`,
             );
-          files.set(root, (files.get(root) ?? 0) + 1);
           break;
         case '2': {
           const target = rawLink.startsWith('/')
@@ -179,5 +174,5 @@ export function checkArchive(file: string): ArchiveContents {
   } finally {
     closeSync(fd);
   }
-  return { roots, files };
+  return { roots };
 }

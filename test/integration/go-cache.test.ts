@@ -292,6 +292,46 @@ describe('go-cache with the local backend', () => {
     expect(phase(second.job, 'restore')?.attrs.entries).toBe(resaved);
   });
 
+  test('restores into a GOCACHE elsewhere (another parent, another depth): the next build compiles nothing', async () => {
+    const store = join(work, 'store-moved');
+    const workspace = moduleWorkspace('moved', 'v1.0.0');
+    const opts = { backend: 'local', 'local-dir': store };
+    const first = await runJob({ name: 'm1', workspace, with: opts });
+    expect(first.compiled).toBeGreaterThan(0);
+    // another pod of an autoscaled fleet: its home, RUNNER_TEMP and GOCACHE are elsewhere
+    const gocache = join(work, 'pod-7', 'home', 'runner', '.cache', 'go-build');
+    const second = await runJob({ name: 'm2', workspace, with: opts, env: { GOCACHE: gocache } });
+    expect(second.hit).toBe('exact');
+    expect(second.compiled).toBe(0);
+    expect(readdirSync(gocache).length).toBeGreaterThan(16);
+  }, 180_000);
+
+  test('an entry that restores nothing is a miss, said with its key', async () => {
+    const store = join(work, 'store-hollow');
+    const workspace = moduleWorkspace('hollow', 'v1.0.0');
+    const opts = { backend: 'local', 'local-dir': store };
+    await runJob({ name: 'h1', workspace, with: opts });
+    // the build cache's entry, its key kept, now holding an empty GOCACHE
+    const built = readdirSync(entriesOf(store)).find((f) => f.includes('-build-'))!;
+    const empty = join(work, 'hollow-empty');
+    mkdirSync(empty, { recursive: true });
+    execFileSync('tar', [
+      '-cf',
+      join(entriesOf(store), built),
+      '-C',
+      empty,
+      '--transform=s,^\\.,0,',
+      '.',
+    ]);
+    const second = await runJob({ name: 'h2', workspace, with: opts });
+    expect(second.hit).toBe('partial'); // the module cache did restore
+    expect(second.compiled).toBeGreaterThan(0);
+    const key = decodeURIComponent(built.replace(/^\d+-/, '').replace(/\.tar$/, ''));
+    expect(second.job.steps.cache?.warnings).toEqual([
+      expect.stringMatching(new RegExp(`^The build cache entry ${key} restored nothing into `)),
+    ]);
+  }, 180_000);
+
   test('a pull request run restores but does not write the cache', async () => {
     const store = join(work, 'store-c');
     const pr = {

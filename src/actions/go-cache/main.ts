@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import * as core from '../../runtime/core.js';
@@ -167,6 +167,25 @@ async function restoreEntry(
   e.hit = hitKind(e.keys, e.matched);
 }
 
+/**
+ * An entry that matched a key and left nothing in its paths (saved elsewhere, in a form this run
+ * cannot place, or empty) is a miss, said with the key.
+ */
+function restoredNothing(e: Entry, what: string): void {
+  if (e.matched === undefined) return;
+  core.warning(
+    `The ${what} entry ${e.matched} restored nothing into ${e.paths.join(', ')}; counted as a miss`,
+  );
+  delete e.matched;
+  e.hit = 'none';
+}
+
+/** Whether any of the paths is a directory with something in it. */
+async function holdsAny(paths: readonly string[]): Promise<boolean> {
+  for (const p of paths) if ((await readdir(p).catch(() => [])).length > 0) return true;
+  return false;
+}
+
 export async function main(): Promise<void> {
   const inputs = readInputs();
   const timeline = new Timeline(ACTION);
@@ -222,6 +241,10 @@ export async function main(): Promise<void> {
       ]);
       state.agedAt = Date.now() - 2 * GO_MTIME_INTERVAL_MS;
       const restored = await ageEntries(env.GOCACHE, state.agedAt);
+      // a hit is what is there after the restore, never the key alone
+      if (restored.length === 0) restoredNothing(state.build, 'build cache');
+      if (state.modules && !(await holdsAny(state.modules.paths)))
+        restoredNothing(state.modules, 'module cache');
       state.restoredList = join(runnerTemp(), 'gantry', 'go-cache-restored.txt');
       state.writtenList = join(runnerTemp(), 'gantry', 'go-cache-written.txt');
       await mkdir(dirname(state.restoredList), { recursive: true });

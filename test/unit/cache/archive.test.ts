@@ -15,8 +15,8 @@ function check(members: TarMember[]) {
 }
 
 describe('checkArchive', () => {
-  it('takes files, directories and links that stay inside their root, and counts files per root', () => {
-    const { roots, files } = check([
+  it('takes files, directories and links that stay inside their root, and names the roots', () => {
+    const { roots } = check([
       { name: '0/', type: '5' },
       { name: '0/ab/', type: '5' },
       { name: '0/ab/abcd-d', body: 'output' },
@@ -25,8 +25,6 @@ describe('checkArchive', () => {
       { name: './1/vendor/modules.txt', body: '# x' },
     ]);
     expect([...roots].sort()).toEqual(['0', '1']);
-    expect(files.get('0')).toBe(2);
-    expect(files.get('1')).toBe(1);
   });
 
   it.each<[string, TarMember[], RegExp]>([
