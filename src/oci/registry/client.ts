@@ -45,6 +45,20 @@ const NOT_TLS = /EPROTO|wrong version number|packet length too long/i;
 /** A reset handshake: a plain HTTP server may answer TLS so, but so may a downgrading attacker. */
 const RESET = /ECONNRESET/;
 
+/**
+ * Whether a failed TLS handshake to a registry means "it speaks plain HTTP, try http": only for a
+ * loopback registry or one named insecure, and a reset only on loopback (off it, a reset may be
+ * an attacker's, to make the client drop TLS).
+ */
+export function fallsBackToHttp(
+  err: unknown,
+  registry: { insecure: boolean; loopback: boolean },
+): boolean {
+  if (!(registry.insecure || registry.loopback) || !(err instanceof RegistryError)) return false;
+  const said = `${err.networkCode ?? ''} ${err.message}`;
+  return NOT_TLS.test(said) || (registry.loopback && RESET.test(said));
+}
+
 /** A Distribution-spec v2 client for one registry. */
 export class RegistryClient {
   private readonly transport: Transport;
@@ -81,13 +95,6 @@ export class RegistryClient {
     return this.opts.insecure === true || this.isLoopback;
   }
 
-  /** A handshake failure that means "this server speaks plain HTTP" for this registry. */
-  private speaksPlainHttp(err: unknown): boolean {
-    if (!this.mayUseHttp || !(err instanceof RegistryError)) return false;
-    const said = `${err.networkCode ?? ''} ${err.message}`;
-    return NOT_TLS.test(said) || (this.isLoopback && RESET.test(said));
-  }
-
   /** Credentials and challenges belong to the registry's own origin (scheme, host, port). */
   private isOwnOrigin(url: string): boolean {
     return this.base !== undefined && new URL(url).origin === new URL(this.base).origin;
@@ -122,7 +129,8 @@ export class RegistryClient {
       try {
         res = await this.transport.send({ method: 'GET', url: `${base}/v2/`, timeoutMs: 30_000 });
       } catch (err) {
-        if (!this.speaksPlainHttp(err)) throw this.unreachable(err);
+        const registry = { insecure: this.opts.insecure === true, loopback: this.isLoopback };
+        if (!fallsBackToHttp(err, registry)) throw this.unreachable(err);
         base = `http://${this.apiHost}`;
         try {
           res = await this.transport.send({ method: 'GET', url: `${base}/v2/`, timeoutMs: 30_000 });

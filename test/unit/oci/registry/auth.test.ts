@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { basicAuth, parseChallenge } from '../../../../src/oci/registry/auth.js';
+import { fallsBackToHttp } from '../../../../src/oci/registry/client.js';
 import { credentialsFromDockerConfig } from '../../../../src/oci/registry/credentials.js';
 import {
   parseErrorBody,
@@ -122,5 +123,27 @@ describe('registry errors', () => {
     expect(parseRetryAfter('3')).toBe(3000);
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
     expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
+
+describe('plain HTTP fallback after a failed TLS handshake', () => {
+  const failed = (code: string, message: string) =>
+    new RegistryError('GET', 'https://r.example/v2/', undefined, [], undefined, code, message);
+  const reset = failed('ECONNRESET', 'socket hang up');
+  const plain = failed('EPROTO', 'wrong version number');
+  const untrusted = failed('SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate');
+  it.each([
+    ['a reset, loopback', reset, { insecure: false, loopback: true }, true],
+    [
+      'a reset, insecure but not loopback (a downgrade)',
+      reset,
+      { insecure: true, loopback: false },
+      false,
+    ],
+    ['plain HTTP answering, insecure', plain, { insecure: true, loopback: false }, true],
+    ['plain HTTP answering, neither', plain, { insecure: false, loopback: false }, false],
+    ['an untrusted certificate, insecure', untrusted, { insecure: true, loopback: false }, false],
+  ])('%s', (_, err, registry, expected) => {
+    expect(fallsBackToHttp(err, registry)).toBe(expected);
   });
 });
