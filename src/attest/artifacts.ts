@@ -1,4 +1,5 @@
 import type { PlatformImage } from '../build/builder.js';
+import type { Descriptor } from '../oci/descriptor.js';
 import type { Digest } from '../oci/digest.js';
 import { artifactManifest } from '../oci/artifact.js';
 import { Annotation, MediaType } from '../oci/mediatypes.js';
@@ -7,7 +8,7 @@ import type { ArtifactToPush } from '../publish/target.js';
 import { toBlob } from '../oci/manifest.js';
 import { provenanceStatement, type BuildParameters, type BuildRun } from './provenance.js';
 import { cyclonedxDocument, SBOM_MEDIA_TYPE, spdxDocument, type SbomFormat } from './sbom.js';
-import type { AttestedImage } from './subject.js';
+import { timestamp, type AttestedImage } from './subject.js';
 
 export interface AttestOptions {
   sbom: SbomFormat | false;
@@ -51,12 +52,10 @@ export function attestations(
       revision: o.revision,
       ...(base ? { base } : {}),
     };
-    const annotations = { [Annotation.created]: o.created.replace(/\.\d+Z$/, 'Z') };
     const make = (artifactType: string, document: object) => {
-      const content = toBlob(artifactType, document);
-      const manifest = artifactManifest(image.descriptor, artifactType, content, annotations);
-      artifacts.push({ manifest, content, subject: image.manifest.digest });
-      return manifest.digest;
+      const artifact = attestation(image.descriptor, o.created, artifactType, document);
+      artifacts.push(artifact);
+      return artifact.manifest.digest;
     };
     const entry: Attached = {};
     if (o.sbom)
@@ -69,4 +68,17 @@ export function attestations(
     attached[platform] = entry;
   }
   return { artifacts, attached };
+}
+
+/** One document attached to an image: an OCI 1.1 artifact whose subject is that image's manifest. */
+export function attestation(
+  subject: Descriptor,
+  created: string,
+  artifactType: string,
+  document: object,
+): ArtifactToPush {
+  const content = toBlob(artifactType, document);
+  const annotations = { [Annotation.created]: timestamp(created) };
+  const manifest = artifactManifest(subject, artifactType, content, annotations);
+  return { manifest, content, subject: subject.digest };
 }

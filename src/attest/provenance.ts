@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { GitContext } from '../github/context.js';
 import { compiled, ociPurl, type AttestedImage } from './subject.js';
 
 export const IN_TOTO_STATEMENT = 'https://in-toto.io/Statement/v1';
@@ -16,6 +17,20 @@ export interface BuildRun {
   runUrl: string;
   /** The builder: the workflow file at its ref (https://github.com/owner/repo/.github/workflows/x.yml@ref). */
   builderId: string;
+}
+
+/** Where the build ran, for provenance: the workflow (builder) and this run (invocation). */
+export function buildRun(git: GitContext): BuildRun {
+  const server = git.serverUrl.replace(/\/+$/, '');
+  const repositoryUrl = `${server}/${git.repository}`;
+  const runUrl = `${repositoryUrl}/actions/runs/${process.env.GITHUB_RUN_ID ?? '0'}/attempts/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`;
+  const workflowRef = process.env.GITHUB_WORKFLOW_REF;
+  return {
+    repositoryUrl,
+    ref: git.ref,
+    runUrl,
+    builderId: workflowRef ? `${server}/${workflowRef}` : runUrl,
+  };
 }
 
 /** The parameters that shaped the image (build-push's inputs that change its bytes). */

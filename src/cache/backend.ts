@@ -18,16 +18,14 @@ export interface CacheBackend {
 export interface RestoreOptions {
   /**
    * Leave files that are already there as they are: for a content-addressed cache (GOCACHE,
-   * where a name says what its bytes are), a runner that kept its cache writes nothing. A backend
-   * whose extraction cannot skip them overwrites them, which is also right.
+   * where a name says what its bytes are), a runner that kept its cache writes nothing.
    */
   keepExisting?: boolean;
   /**
    * Tar wildcards, matched against names relative to each cached path (a directory's takes what
    * is under it): the members each one matches are extracted by a process of their own at the
    * same time as the rest. A restore that is mostly file creation (a GOCACHE: thousands of
-   * files) then uses every core of the runner. The paths must be directories. A backend that extracts in one pass (the
-   * Actions cache's library) ignores it.
+   * files) then uses every core of the runner. The paths must be directories.
    */
   split?: readonly string[];
 }

@@ -1,8 +1,9 @@
+import { SBOM_FORMATS, type SbomFormat } from '../attest/sbom.js';
 import type { Credentials } from '../oci/registry/auth.js';
 import { InvalidReferenceError } from '../oci/errors.js';
 import { isValidTag, parseReference, type Reference } from '../oci/reference.js';
 import { ValidationError } from '../runtime/errors.js';
-import { readSecret, readString } from '../runtime/inputs.js';
+import { readEnum, readSecret, readString } from '../runtime/inputs.js';
 
 /** A reference from an input, its grammar errors reported against that input. */
 export function referenceInput(input: string, value: string, accepted: string): Reference {
@@ -80,4 +81,11 @@ export function readCredentials(
     );
   }
   return username ? { username, password } : undefined;
+}
+
+/** An SBOM format input: spdx, cyclonedx or false; undefined when not given (the caller's default). */
+export function readSbomFormat(input: string): SbomFormat | false | undefined {
+  if (!readString(input)) return undefined;
+  const value = readEnum(input, [...SBOM_FORMATS, 'false'] as const, 'spdx');
+  return value === 'false' ? false : value;
 }

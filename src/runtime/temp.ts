@@ -7,10 +7,7 @@ export function runnerTemp(): string {
   return process.env.RUNNER_TEMP || tmpdir();
 }
 
-/**
- * The user's cache directory (XDG_CACHE_HOME, else ~/.cache): the same path on every run of a
- * runner image, which the Actions cache needs (it versions entries by their paths).
- */
+/** The user's cache directory (XDG_CACHE_HOME, else ~/.cache). */
 export function userCacheDir(): string {
   return process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
 }

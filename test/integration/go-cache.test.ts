@@ -508,6 +508,21 @@ describe('go-cache with the github backend (the Actions cache service protocol, 
     expect(svc.entries.filter((e) => e.finalized)).toHaveLength(2);
   });
 
+  test('restores into a GOCACHE elsewhere (another parent, another depth): the next build compiles nothing', async () => {
+    svc.fault = 'none';
+    const workspace = moduleWorkspace('gm1', 'v1.0.0');
+    const opts = { 'key-prefix': 'moved' };
+    const first = await runJob({ name: 'gm1', workspace, with: opts, env: svc.env });
+    expect(first.compiled).toBeGreaterThan(0);
+    // another pod of an autoscaled fleet: its home, RUNNER_TEMP and GOCACHE are elsewhere
+    const gocache = join(work, 'pod-9', 'home', 'runner', '.cache', 'go-build');
+    const env = { ...svc.env, GOCACHE: gocache };
+    const second = await runJob({ name: 'gm2', workspace, with: opts, env });
+    expect(second.hit).toBe('exact');
+    expect(second.compiled).toBe(0);
+    expect(readdirSync(gocache).length).toBeGreaterThan(16);
+  }, 180_000);
+
   test.each(['5xx', 'hang'] as const)(
     'a cache service that answers %s only warns; the job goes on',
     async (fault) => {

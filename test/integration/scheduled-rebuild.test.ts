@@ -75,6 +75,44 @@ async function readIndex(repository: string, reference: string): Promise<Read> {
   return { digest: top.digest, index, manifests };
 }
 
+interface Attached {
+  digest: Digest;
+  artifactType: string;
+  document: Record<string, unknown>;
+}
+
+/**
+ * What is attached to a manifest, read as a client without the referrers API reads it (Debian's
+ * registry has none): the referrers tag sha256-<hex>, each artifact's manifest naming the subject.
+ */
+async function attachedTo(repository: string, subject: Digest): Promise<Attached[]> {
+  let list: ImageIndex;
+  try {
+    const tag = await client.getManifest(repository, subject.replace(':', '-'));
+    list = JSON.parse(tag.bytes.toString('utf8')) as ImageIndex;
+  } catch {
+    return [];
+  }
+  const out: Attached[] = [];
+  for (const d of list.manifests) {
+    const m = JSON.parse(
+      (await client.getManifest(repository, d.digest)).bytes.toString('utf8'),
+    ) as ImageManifest;
+    expect(m.subject?.digest).toBe(subject);
+    const document = JSON.parse(
+      (await client.getBlob(repository, m.layers[0]!.digest)).toString('utf8'),
+    ) as Record<string, unknown>;
+    out.push({ digest: d.digest, artifactType: m.artifactType!, document });
+  }
+  return out;
+}
+
+/** An SPDX document's packages by SPDXID: name and versionInfo. */
+function spdxPackages(doc: Record<string, unknown>): Map<string, string> {
+  const packages = doc.packages as { SPDXID: string; name: string; versionInfo: string }[];
+  return new Map(packages.map((p) => [p.SPDXID, `${p.name} ${p.versionInfo}`]));
+}
+
 /** Go's release list as go.dev serves it (newest first): `versions` stable releases. */
 function serveGoReleases(versions: string[]): void {
   server.routes.set('/dl/', {
@@ -290,7 +328,66 @@ describe('scheduled rebuild: check, rebase, check again', () => {
     // blobs before manifests, platform manifests before the index, the tag last
     const puts = proxy.requests.filter((q) => q.startsWith('PUT /v2/app/manifests/'));
     expect(puts.at(-1)).toBe('PUT /v2/app/manifests/main');
-    expect(puts.at(-2)).toBe(`PUT /v2/app/manifests/${after.digest}`);
+    const indexPut = puts.indexOf(`PUT /v2/app/manifests/${after.digest}`);
+    for (const p of PLATFORMS)
+      expect(puts.indexOf(`PUT /v2/app/manifests/${after.manifests[p]!.digest}`)).toBeLessThan(
+        indexPut,
+      );
+
+    // attested again before the tag moved: one SBOM (the old modules, the new base) and one
+    // provenance statement (the old image and the new base) per platform, about its new manifest
+    const reported = JSON.parse(run.outputs.attestations!) as Record<
+      string,
+      { sbom: Digest; provenance: Digest }
+    >;
+    expect(Object.keys(reported).sort()).toEqual(PLATFORMS);
+    for (const p of PLATFORMS) {
+      const now = after.manifests[p]!;
+      const attached = await attachedTo('app', now.digest);
+      expect(attached.map((a) => [a.artifactType, a.digest])).toEqual([
+        ['application/spdx+json', reported[p]!.sbom],
+        ['application/vnd.in-toto+json', reported[p]!.provenance],
+      ]);
+      for (const a of attached) {
+        const at = puts.indexOf(`PUT /v2/app/manifests/${a.digest}`);
+        expect(at).toBeGreaterThanOrEqual(0);
+        expect(at).toBeLessThan(puts.length - 1);
+      }
+      const oldSbom = (await attachedTo('app', before.manifests[p]!.digest)).find(
+        (a) => a.artifactType === 'application/spdx+json',
+      )!;
+      const oldPackages = spdxPackages(oldSbom.document);
+      const packages = spdxPackages(attached[0]!.document);
+      const base2 = v2.manifests[p]!.digest;
+      const baseName = `${registry.host}/base/runtime:1`;
+      expect(oldPackages.get('SPDXRef-base')).toBe(`${baseName} ${v1.manifests[p]!.digest}`);
+      expect(packages.get('SPDXRef-base')).toBe(`${baseName} ${base2}`);
+      expect(packages.get('SPDXRef-image')).toBe(`${registry.host}/app ${now.digest}`);
+      for (const [id, pkg] of oldPackages)
+        if (id !== 'SPDXRef-base' && id !== 'SPDXRef-image') expect(packages.get(id)).toBe(pkg);
+      expect(packages.size).toBe(oldPackages.size);
+
+      const statement = attached[1]!.document as {
+        subject: { digest: { sha256: string } }[];
+        predicate: {
+          buildDefinition: {
+            buildType: string;
+            resolvedDependencies: { name: string; digest: { sha256: string } }[];
+          };
+        };
+      };
+      expect(statement.subject[0]!.digest.sha256).toBe(now.digest.slice(7));
+      expect(statement.predicate.buildDefinition.buildType).toBe('urn:gantry:buildtype:rebase:v1');
+      expect(
+        statement.predicate.buildDefinition.resolvedDependencies.map((d) => [
+          d.name,
+          `sha256:${d.digest.sha256}`,
+        ]),
+      ).toEqual([
+        ['image', before.manifests[p]!.digest],
+        ['base', base2],
+      ]);
+    }
     const lastBlob = proxy.requests.findLastIndex((q) => /\/blobs\//.test(q) && !/^HEAD /.test(q));
     expect(lastBlob).toBeLessThan(proxy.requests.indexOf(puts[0]!));
 

@@ -1,4 +1,4 @@
-import { SBOM_FORMATS, type SbomFormat } from '../../attest/sbom.js';
+import type { SbomFormat } from '../../attest/sbom.js';
 import { COMPRESSIONS, LEVELS, zstdAvailable, type Compression } from '../../build/compress.js';
 import { existsSync } from 'node:fs';
 import * as core from '../../runtime/core.js';
@@ -19,7 +19,12 @@ import {
   readString,
 } from '../../runtime/inputs.js';
 import type { Credentials } from '../../oci/registry/auth.js';
-import { parseAnnotations, readCredentials, referenceInput } from '../../publish/inputs.js';
+import {
+  parseAnnotations,
+  readCredentials,
+  readSbomFormat,
+  referenceInput,
+} from '../../publish/inputs.js';
 import {
   isRule,
   parseFlavor,
@@ -148,13 +153,6 @@ function readProvenance(): Provenance | undefined {
   if (!readString(INPUT.provenance)) return undefined;
   const value = readEnum(INPUT.provenance, PROVENANCE, 'true');
   return value === 'false' ? false : value === 'max' ? 'max' : 'min';
-}
-
-function readSbom(): SbomFormat | false | undefined {
-  const value = readString(INPUT.sbom);
-  if (value === '') return undefined;
-  if (value === 'false') return false;
-  return readEnum(INPUT.sbom, [...SBOM_FORMATS, 'false'] as const, 'spdx') as SbomFormat;
 }
 
 /** `compression` and `compression-level`: the level's range follows the compression. */
@@ -337,7 +335,7 @@ export function readInputs(): BuildPushInputs {
   return {
     builder: readEnum(INPUT.builder, BUILDERS, 'auto'),
     compression: readCompression(),
-    sbom: readSbom(),
+    sbom: readSbomFormat(INPUT.sbom),
     provenance: readProvenance(),
     tagRules,
     flavor: parseFlavor(INPUT.flavor, readList(INPUT.flavor, { newlineOnly: true })),

@@ -6,7 +6,7 @@ import { refuseDockerBase } from '../../build/image.js';
 import { buildGo, type LayerIdentity } from '../../build/go/builder.js';
 import { goMissing } from '../../build/go/compile.js';
 import { attestations } from '../../attest/artifacts.js';
-import type { BuildRun } from '../../attest/provenance.js';
+import { buildRun } from '../../attest/provenance.js';
 import { gitContextFromEnv } from '../../github/context.js';
 import { deriveMetadata } from '../../github/metadata.js';
 import { evaluateTagRules } from '../../github/tagrules.js';
@@ -386,18 +386,4 @@ export async function main(inputs = readInputs()): Promise<void> {
   } finally {
     pool.close();
   }
-}
-
-/** Where the build ran, for provenance: the workflow (builder) and this run (invocation). */
-function buildRun(git: ReturnType<typeof gitContextFromEnv>): BuildRun {
-  const server = git.serverUrl.replace(/\/+$/, '');
-  const repositoryUrl = `${server}/${git.repository}`;
-  const runUrl = `${repositoryUrl}/actions/runs/${process.env.GITHUB_RUN_ID ?? '0'}/attempts/${process.env.GITHUB_RUN_ATTEMPT ?? '1'}`;
-  const workflowRef = process.env.GITHUB_WORKFLOW_REF;
-  return {
-    repositoryUrl,
-    ref: git.ref,
-    runUrl,
-    builderId: workflowRef ? `${server}/${workflowRef}` : runUrl,
-  };
 }

@@ -277,7 +277,7 @@ async function saveEntry(
     return false;
   }
   try {
-    // every path, present or not: the Actions cache versions entries by the path list
+    // every path, present or not: a path's place in the list is its name in the entry
     const saved = await withDeadline(backend.save(paths, key), timeoutMs, `saving the ${what}`);
     if (saved) core.info(`Saved the ${what} as ${key}`);
     return saved;

@@ -1,7 +1,13 @@
+import type { SbomFormat } from '../../attest/sbom.js';
 import type { Reference } from '../../oci/reference.js';
 import type { Credentials } from '../../oci/registry/auth.js';
-import { readCredentials, referenceInput, tagReference } from '../../publish/inputs.js';
-import { readList, readListOf, readString } from '../../runtime/inputs.js';
+import {
+  readCredentials,
+  readSbomFormat,
+  referenceInput,
+  tagReference,
+} from '../../publish/inputs.js';
+import { readEnum, readList, readListOf, readString } from '../../runtime/inputs.js';
 
 /** Input and output names, as in actions/rebase/action.yml. */
 export const INPUT = {
@@ -11,9 +17,16 @@ export const INPUT = {
   username: 'username',
   password: 'password',
   insecureRegistries: 'insecure-registries',
+  sbom: 'sbom',
+  provenance: 'provenance',
 } as const;
 
-export const OUTPUT = { rebased: 'rebased', digest: 'digest', image: 'image' } as const;
+export const OUTPUT = {
+  rebased: 'rebased',
+  digest: 'digest',
+  image: 'image',
+  attestations: 'attestations',
+} as const;
 
 export interface RebaseInputs {
   image: Reference;
@@ -23,6 +36,10 @@ export interface RebaseInputs {
   tags: (Reference & { tag: string })[];
   credentials?: Credentials;
   insecureRegistries: string[];
+  /** undefined = as the old image: its SBOM's format where it had one of gantry's. */
+  sbom: SbomFormat | false | undefined;
+  /** undefined = as the old image: when anything attested it. */
+  provenance: boolean | undefined;
 }
 
 const IMAGE_ACCEPTED =
@@ -50,5 +67,9 @@ export function readInputs(): RebaseInputs {
     tags,
     ...(credentials ? { credentials } : {}),
     insecureRegistries: readList(INPUT.insecureRegistries),
+    sbom: readSbomFormat(INPUT.sbom),
+    provenance: readString(INPUT.provenance)
+      ? readEnum(INPUT.provenance, ['true', 'false'] as const, 'true') === 'true'
+      : undefined,
   };
 }

@@ -1,13 +1,17 @@
+import { buildRun } from '../../attest/provenance.js';
+import { rebasedAttestations, type RebasedImage } from '../../attest/rebased.js';
 import { resolveBase, type PlatformBase } from '../../build/base.js';
+import { gitContextFromEnv } from '../../github/context.js';
 import type { Digest } from '../../oci/digest.js';
 import { isAttestation } from '../../oci/index.js';
 import {
+  descriptorOf,
   toBlob,
   type ImageConfig,
   type ImageIndex,
   type ImageManifest,
 } from '../../oci/manifest.js';
-import { Annotation } from '../../oci/mediatypes.js';
+import { Annotation, ATTESTATION } from '../../oci/mediatypes.js';
 import { parsePlatform } from '../../oci/platform.js';
 import {
   formatReference,
@@ -25,6 +29,7 @@ import {
   type ManifestToPush,
 } from '../../publish/publish.js';
 import { RegistryTarget } from '../../publish/target.js';
+import { readAttachments, type Attachments } from '../../rebuild/attached.js';
 import { readPublished } from '../../rebuild/read.js';
 import { RebaseRefusal, rebaseImage, type PlatformImageRead } from '../../rebuild/rebase.js';
 import * as core from '../../runtime/core.js';
@@ -100,6 +105,12 @@ interface PlatformPlan {
   baseTop: Digest;
   push?: ManifestToPush;
   oldDigest: Digest;
+  /** The new base of this platform, by digest. */
+  base: { name: string; digest: Digest };
+  /** The image's time, which a rebase keeps. */
+  created: string;
+  /** What the old platform image had attached (read for a moved platform only). */
+  attached?: Attachments;
 }
 
 async function plan(pool: RegistryPool, inputs: RebaseInputs, timeline: Timeline) {
@@ -142,8 +153,17 @@ async function plan(pool: RegistryPool, inputs: RebaseInputs, timeline: Timeline
         const from = `${u.name}@${u.base.manifestDigest}`;
         const to = `${formatReference(nextRef)}@${newDigest}`;
         const baseTop = next.digest!;
+        const common = {
+          platform: u.image.platform,
+          from,
+          to,
+          baseTop,
+          oldDigest: u.image.digest,
+          base: { name: formatReference(nextRef), digest: newDigest },
+          created: u.image.config.created ?? '',
+        };
         if (newDigest === u.base.manifestDigest && formatReference(nextRef) === u.name) {
-          out.push({ platform: u.image.platform, from, to, baseTop, oldDigest: u.image.digest });
+          out.push(common);
           continue;
         }
         const rebased = rebaseImage(
@@ -167,19 +187,66 @@ async function plan(pool: RegistryPool, inputs: RebaseInputs, timeline: Timeline
           })),
           blobToPush(rebased.config),
         ];
-        out.push({
-          platform: u.image.platform,
-          from,
-          to,
-          baseTop,
-          push: { manifest: rebased.manifest, blobs },
-          oldDigest: u.image.digest,
-        });
+        out.push({ ...common, push: { manifest: rebased.manifest, blobs } });
       }
     }
     return out;
   });
+  await timeline.phase('attestations', async (attrs) => {
+    const moved = plans.filter((p) => p.push);
+    await Promise.all(
+      moved.map(async (p) => {
+        p.attached = await readAttachments(client, inputs.image.repository, p.oldDigest);
+      }),
+    );
+    attrs.sboms = moved.filter((p) => p.attached?.sbom).length;
+  });
   return { read, plans };
+}
+
+/**
+ * The rebased images' SBOMs and provenance, as `sbom` and `provenance` say; by default as the
+ * old image was: an SBOM in its SBOM's format (its modules carried over), provenance when
+ * anything attested it. An SBOM asked for a platform whose old image had none of gantry's (no
+ * modules to carry) is refused before anything is written.
+ */
+function attestRebased(
+  inputs: RebaseInputs,
+  moved: readonly PlatformPlan[],
+  name: string,
+  index: ImageIndex | undefined,
+) {
+  // BuildKit's attestation manifests in the old index, by the image they describe
+  const inIndex = new Set(
+    (index?.manifests ?? [])
+      .filter(isAttestation)
+      .map((m) => m.annotations?.[ATTESTATION.referenceDigest]),
+  );
+  const images: RebasedImage[] = moved.map((p) => ({
+    platform: p.platform,
+    descriptor: descriptorOf(p.push!.manifest),
+    name,
+    created: p.created,
+    old: { name: referenceName(inputs.image), digest: p.oldDigest },
+    base: p.base,
+    ...(p.attached?.sbom ? { sbom: p.attached.sbom } : {}),
+  }));
+  const without = images.filter((i) => !i.sbom).map((i) => i.platform);
+  if (inputs.sbom && without.length)
+    throw new ValidationError(
+      INPUT.sbom,
+      inputs.sbom,
+      "false, or a format when every platform image had an SBOM of gantry's to carry its modules from",
+      `the old image of ${without.join(', ')} had none`,
+    );
+  const attested = (i: RebasedImage) =>
+    Boolean(moved.find((p) => p.oldDigest === i.old.digest)?.attached?.attested) ||
+    inIndex.has(i.old.digest);
+  return rebasedAttestations(images, {
+    sbom: (i) => (inputs.sbom === undefined ? (i.sbom?.format ?? false) : inputs.sbom),
+    provenance: (i) => inputs.provenance ?? attested(i),
+    run: buildRun(gitContextFromEnv()),
+  });
 }
 
 /**
@@ -213,6 +280,7 @@ export async function main(): Promise<void> {
     if (moved.length === 0) {
       core.info(`${formatReference(inputs.image)} is on its current base; nothing pushed`);
       core.setOutput(OUTPUT.rebased, 'false');
+      core.setOutput(OUTPUT.attestations, '{}');
       core.setOutput(OUTPUT.digest, read.top.digest);
       core.setOutput(
         OUTPUT.image,
@@ -224,6 +292,8 @@ export async function main(): Promise<void> {
       );
       return;
     }
+    const first = inputs.tags[0] ?? inputs.image;
+    const { artifacts, attached } = attestRebased(inputs, moved, referenceName(first), read.index);
     let top = moved[0]!.push!.manifest;
     if (read.index) {
       const byOld = new Map(plans.map((p) => [p.oldDigest, p]));
@@ -271,6 +341,7 @@ export async function main(): Promise<void> {
           moved.map((p) => p.push!),
           top,
           t.tags,
+          { artifacts },
         );
         Object.assign(attrs, { repository: name, tags: t.tags, ...stats });
         core.info(
@@ -278,8 +349,12 @@ export async function main(): Promise<void> {
         );
       });
     }
-    const first = inputs.tags[0] ?? inputs.image;
     core.setOutput(OUTPUT.rebased, 'true');
+    core.setOutput(OUTPUT.attestations, JSON.stringify(attached));
+    for (const [p, a] of Object.entries(attached))
+      core.info(
+        `${p}: ${[a.sbom ? `SBOM ${a.sbom}` : '', a.provenance ? `provenance ${a.provenance}` : ''].filter(Boolean).join(', ')}`,
+      );
     core.setOutput(OUTPUT.digest, top.digest);
     core.setOutput(
       OUTPUT.image,

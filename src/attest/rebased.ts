@@ -1,0 +1,219 @@
+import type { BuildInfo, BuildInfoModule } from '../build/go/buildinfo.js';
+import type { Descriptor } from '../oci/descriptor.js';
+import type { Digest } from '../oci/digest.js';
+import { MediaType } from '../oci/mediatypes.js';
+import type { ArtifactToPush } from '../publish/target.js';
+import { attestation, type Attached } from './artifacts.js';
+import { IN_TOTO_STATEMENT, SLSA_PROVENANCE_V1, type BuildRun } from './provenance.js';
+import { cyclonedxDocument, SBOM_MEDIA_TYPE, spdxDocument, type SbomFormat } from './sbom.js';
+import { ociPurl, type AttestedImage } from './subject.js';
+
+/** What a rebase is, for provenance: the same application layers on another base. */
+export const REBASE_BUILD_TYPE = 'urn:gantry:buildtype:rebase:v1';
+
+/**
+ * What gantry's SBOM of an image says, read back: the image's name and time and the modules Go
+ * compiled in. A rebase keeps the application layers byte for byte, so the same modules are in
+ * the rebased image; only its digest and its base are new.
+ */
+export interface SbomContents {
+  format: SbomFormat;
+  name: string;
+  created: string;
+  /** The image digest the document describes. */
+  describes: string;
+  buildInfo: BuildInfo;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null;
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject) : []);
+
+/** Go's h1: form of a SHA-256 written as hex. */
+function h1(hex: string | undefined): string | undefined {
+  return hex && /^[0-9a-f]{64}$/.test(hex)
+    ? `h1:${Buffer.from(hex, 'hex').toString('base64')}`
+    : undefined;
+}
+
+function module(path: unknown, version: unknown, hex?: string): BuildInfoModule | undefined {
+  const p = str(path);
+  const v = str(version);
+  if (!p || v === undefined) return undefined;
+  const sum = h1(hex);
+  return { path: p, version: v, ...(sum ? { sum } : {}) };
+}
+
+function fromSpdx(doc: Json): SbomContents | undefined {
+  const packages = list(doc.packages);
+  const byId = (id: string) => packages.find((p) => p.SPDXID === id);
+  const image = byId('SPDXRef-image');
+  const main = byId('SPDXRef-main');
+  const goVersion = str(byId('SPDXRef-stdlib')?.versionInfo);
+  const created = str(isObject(doc.creationInfo) ? doc.creationInfo.created : undefined);
+  const mainModule = main && module(main.name, main.versionInfo);
+  if (!image || !mainModule || !goVersion || !created) return undefined;
+  const deps: BuildInfoModule[] = [];
+  for (const p of packages) {
+    if (!str(p.SPDXID)?.startsWith('SPDXRef-module-')) continue;
+    const sha = list(p.checksums).find((c) => c.algorithm === 'SHA256');
+    const m = module(p.name, p.versionInfo, str(sha?.checksumValue));
+    if (!m) return undefined;
+    deps.push(m);
+  }
+  const name = str(image.name);
+  const describes = str(image.versionInfo);
+  if (!name || !describes) return undefined;
+  return {
+    format: 'spdx',
+    name,
+    created,
+    describes,
+    buildInfo: { goVersion, path: mainModule.path, main: mainModule, deps, settings: {} },
+  };
+}
+
+function fromCyclonedx(doc: Json): SbomContents | undefined {
+  const metadata = isObject(doc.metadata) ? doc.metadata : {};
+  const image = isObject(metadata.component) ? metadata.component : undefined;
+  const created = str(metadata.timestamp);
+  const components = list(doc.components);
+  const main = components.find((c) => c.type === 'application');
+  const mainModule = main && module(main.name, main.version);
+  const stdlib = components.find(
+    (c) => c.type === 'library' && str(c.purl)?.startsWith('pkg:golang/stdlib@'),
+  );
+  const goVersion = str(stdlib?.version);
+  const name = str(image?.name);
+  const describes = str(image?.version);
+  if (!mainModule || !goVersion || !created || !name || !describes) return undefined;
+  const deps: BuildInfoModule[] = [];
+  for (const c of components) {
+    if (c.type !== 'library' || c === stdlib) continue;
+    const sha = list(c.hashes).find((h) => h.alg === 'SHA-256');
+    const m = module(c.name, c.version, str(sha?.content));
+    if (!m) return undefined;
+    deps.push(m);
+  }
+  return {
+    format: 'cyclonedx',
+    name,
+    created,
+    describes,
+    buildInfo: { goVersion, path: mainModule.path, main: mainModule, deps, settings: {} },
+  };
+}
+
+/** gantry's SBOM read back; undefined for anything else (another tool's, or not an SBOM). */
+export function sbomContents(artifactType: string, bytes: Buffer): SbomContents | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isObject(doc)) return undefined;
+  if (artifactType === SBOM_MEDIA_TYPE.spdx) return fromSpdx(doc);
+  if (artifactType === SBOM_MEDIA_TYPE.cyclonedx) return fromCyclonedx(doc);
+  return undefined;
+}
+
+/** One rebased platform image and what its attestations say. */
+export interface RebasedImage {
+  platform: string;
+  /** The rebased platform manifest: the artifacts' subject. */
+  descriptor: Descriptor;
+  /** registry/repository of the image. */
+  name: string;
+  /** The image's time (a rebase keeps it). */
+  created: string;
+  /** The platform manifest before the rebase. */
+  old: { name: string; digest: Digest };
+  /** The new base of this platform, by digest. */
+  base: { name: string; digest: Digest };
+  /** The old image's SBOM, read back, when it had one of gantry's. */
+  sbom?: SbomContents;
+}
+
+/**
+ * An in-toto statement with a SLSA v1 predicate for a rebase: the old image and the new base are
+ * what was resolved, the workflow that ran the rebase is the builder.
+ */
+export function rebaseProvenance(image: RebasedImage, run: BuildRun): object {
+  const arch = image.platform.split('/')[1];
+  const hex = (d: Digest) => d.slice('sha256:'.length);
+  return {
+    _type: IN_TOTO_STATEMENT,
+    subject: [{ name: image.name, digest: { sha256: hex(image.descriptor.digest) } }],
+    predicateType: SLSA_PROVENANCE_V1,
+    predicate: {
+      buildDefinition: {
+        buildType: REBASE_BUILD_TYPE,
+        externalParameters: {
+          image: `${image.old.name}@${image.old.digest}`,
+          base: image.base.name,
+          platform: image.platform,
+        },
+        resolvedDependencies: [
+          {
+            uri: ociPurl(image.old.name, image.old.digest, arch),
+            digest: { sha256: hex(image.old.digest) },
+            name: 'image',
+          },
+          {
+            uri: ociPurl(image.base.name, image.base.digest, arch),
+            digest: { sha256: hex(image.base.digest) },
+            name: 'base',
+          },
+        ],
+      },
+      runDetails: { builder: { id: run.builderId }, metadata: { invocationId: run.runUrl } },
+    },
+  };
+}
+
+/**
+ * The attestations of rebased images, as build-push makes them: per platform an SBOM (the
+ * modules of the old image's SBOM, this image's digest, the new base) in `sbom`'s format and a
+ * rebase provenance statement, each an OCI 1.1 artifact whose subject is the rebased manifest.
+ */
+export function rebasedAttestations(
+  images: readonly RebasedImage[],
+  o: {
+    sbom: (image: RebasedImage) => SbomFormat | false;
+    provenance: (image: RebasedImage) => boolean;
+    run: BuildRun;
+  },
+): { artifacts: ArtifactToPush[]; attached: Record<string, Attached> } {
+  const artifacts: ArtifactToPush[] = [];
+  const attached: Record<string, Attached> = {};
+  for (const image of images) {
+    const entry: Attached = {};
+    const make = (artifactType: string, document: object) => {
+      const artifact = attestation(image.descriptor, image.created, artifactType, document);
+      artifacts.push(artifact);
+      return artifact.manifest.digest;
+    };
+    const format = o.sbom(image);
+    if (format && image.sbom) {
+      const subject: AttestedImage = {
+        name: image.sbom.name,
+        platform: image.platform,
+        digest: image.descriptor.digest,
+        created: image.sbom.created,
+        buildInfo: image.sbom.buildInfo,
+        revision: image.sbom.buildInfo.main?.version ?? '',
+        base: image.base,
+      };
+      entry.sbom = make(
+        SBOM_MEDIA_TYPE[format],
+        format === 'spdx' ? spdxDocument(subject) : cyclonedxDocument(subject),
+      );
+    }
+    if (o.provenance(image))
+      entry.provenance = make(MediaType.inToto, rebaseProvenance(image, o.run));
+    if (entry.sbom || entry.provenance) attached[image.platform] = entry;
+  }
+  return { artifacts, attached };
+}
