@@ -1,7 +1,7 @@
 /**
  * Every benchmark figure in one run, as one table (and JSON for tracking): medians with min/max,
  * ratios measured side by side, each line with its target and whether it is met.
- *   npm run bench                 all of P1–P5
+ *   npm run bench                 all of P1–P6
  *   npm run bench -- suite P1 P4  some of them
  * BENCH_ROUNDS (default 5) rounds per figure. Not a test: CI does not run it.
  */
@@ -14,6 +14,7 @@ import { measurePush } from './p2-push.js';
 import { measureGoCache } from './p3-go-cache.js';
 import { measureStartup } from './p4-startup.js';
 import { measurePipeline } from './p5-pipeline.js';
+import { measureFaults } from './p6-faults.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PARTS: Record<string, (rounds: number) => Promise<Figure[]>> = {
@@ -22,6 +23,7 @@ const PARTS: Record<string, (rounds: number) => Promise<Figure[]>> = {
   P3: measureGoCache,
   P4: measureStartup,
   P5: measurePipeline,
+  P6: measureFaults,
 };
 
 const asked = process.argv.slice(2).map((a) => a.toUpperCase());

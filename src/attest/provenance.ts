@@ -33,12 +33,15 @@ export function buildRun(git: GitContext): BuildRun {
   };
 }
 
-/** The parameters that shaped the image (build-push's inputs that change its bytes). */
+/**
+ * The parameters that shaped the image (build-push's inputs that change its bytes). Not the tags:
+ * where an image is published is not how it was built, and the same build under another tag has
+ * the same statement, which the registry then has already.
+ */
 export interface BuildParameters {
   platforms: string[];
   main: string;
   ldflags: string[];
-  tags: string[];
   buildTags: string[];
   base: string;
 }

@@ -45,64 +45,84 @@ function module(path: unknown, version: unknown, hex?: string): BuildInfoModule 
   return { path: p, version: v, ...(sum ? { sum } : {}) };
 }
 
+/** What either format says, put together; undefined when any of it is missing. */
+function assemble(
+  format: SbomFormat,
+  said: {
+    name?: string | undefined;
+    created?: string | undefined;
+    describes?: string | undefined;
+    goVersion?: string | undefined;
+    main?: BuildInfoModule | undefined;
+    deps?: BuildInfoModule[] | undefined;
+  },
+): SbomContents | undefined {
+  const { name, created, describes, goVersion, main, deps } = said;
+  if (!name || !created || !describes || !goVersion || !main || !deps) return undefined;
+  return {
+    format,
+    name,
+    created,
+    describes,
+    buildInfo: { goVersion, path: main.path, main, deps, settings: {} },
+  };
+}
+
+/** Every item a module (with its SHA-256 as h1), or undefined when one is not. */
+function modules(
+  items: readonly Json[],
+  read: (item: Json) => [unknown, unknown, string | undefined],
+): BuildInfoModule[] | undefined {
+  const out: BuildInfoModule[] = [];
+  for (const item of items) {
+    const m = module(...read(item));
+    if (!m) return undefined;
+    out.push(m);
+  }
+  return out;
+}
+
 function fromSpdx(doc: Json): SbomContents | undefined {
   const packages = list(doc.packages);
   const byId = (id: string) => packages.find((p) => p.SPDXID === id);
   const image = byId('SPDXRef-image');
   const main = byId('SPDXRef-main');
-  const goVersion = str(byId('SPDXRef-stdlib')?.versionInfo);
-  const created = str(isObject(doc.creationInfo) ? doc.creationInfo.created : undefined);
-  const mainModule = main && module(main.name, main.versionInfo);
-  if (!image || !mainModule || !goVersion || !created) return undefined;
-  const deps: BuildInfoModule[] = [];
-  for (const p of packages) {
-    if (!str(p.SPDXID)?.startsWith('SPDXRef-module-')) continue;
-    const sha = list(p.checksums).find((c) => c.algorithm === 'SHA256');
-    const m = module(p.name, p.versionInfo, str(sha?.checksumValue));
-    if (!m) return undefined;
-    deps.push(m);
-  }
-  const name = str(image.name);
-  const describes = str(image.versionInfo);
-  if (!name || !describes) return undefined;
-  return {
-    format: 'spdx',
-    name,
-    created,
-    describes,
-    buildInfo: { goVersion, path: mainModule.path, main: mainModule, deps, settings: {} },
-  };
+  return assemble('spdx', {
+    name: str(image?.name),
+    created: str(isObject(doc.creationInfo) ? doc.creationInfo.created : undefined),
+    describes: str(image?.versionInfo),
+    goVersion: str(byId('SPDXRef-stdlib')?.versionInfo),
+    main: main && module(main.name, main.versionInfo),
+    deps: modules(
+      packages.filter((p) => str(p.SPDXID)?.startsWith('SPDXRef-module-')),
+      (p) => [
+        p.name,
+        p.versionInfo,
+        str(list(p.checksums).find((c) => c.algorithm === 'SHA256')?.checksumValue),
+      ],
+    ),
+  });
 }
 
 function fromCyclonedx(doc: Json): SbomContents | undefined {
   const metadata = isObject(doc.metadata) ? doc.metadata : {};
   const image = isObject(metadata.component) ? metadata.component : undefined;
-  const created = str(metadata.timestamp);
   const components = list(doc.components);
   const main = components.find((c) => c.type === 'application');
-  const mainModule = main && module(main.name, main.version);
   const stdlib = components.find(
     (c) => c.type === 'library' && str(c.purl)?.startsWith('pkg:golang/stdlib@'),
   );
-  const goVersion = str(stdlib?.version);
-  const name = str(image?.name);
-  const describes = str(image?.version);
-  if (!mainModule || !goVersion || !created || !name || !describes) return undefined;
-  const deps: BuildInfoModule[] = [];
-  for (const c of components) {
-    if (c.type !== 'library' || c === stdlib) continue;
-    const sha = list(c.hashes).find((h) => h.alg === 'SHA-256');
-    const m = module(c.name, c.version, str(sha?.content));
-    if (!m) return undefined;
-    deps.push(m);
-  }
-  return {
-    format: 'cyclonedx',
-    name,
-    created,
-    describes,
-    buildInfo: { goVersion, path: mainModule.path, main: mainModule, deps, settings: {} },
-  };
+  return assemble('cyclonedx', {
+    name: str(image?.name),
+    created: str(metadata.timestamp),
+    describes: str(image?.version),
+    goVersion: str(stdlib?.version),
+    main: main && module(main.name, main.version),
+    deps: modules(
+      components.filter((c) => c.type === 'library' && c !== stdlib),
+      (c) => [c.name, c.version, str(list(c.hashes).find((h) => h.alg === 'SHA-256')?.content)],
+    ),
+  });
 }
 
 /** gantry's SBOM read back; undefined for anything else (another tool's, or not an SBOM). */

@@ -1,3 +1,4 @@
+import { spaceError } from '../runtime/fs.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -175,23 +176,11 @@ async function* tarStream(
 }
 
 /** Passes the chunks on, hashed and counted (and handed to `also`, an upload that streams). */
-async function* counted(
-  input: AsyncIterable<Buffer>,
-  counter: DigestingCounter,
-  also?: (chunk: Buffer) => void,
-) {
+async function* counted(input: AsyncIterable<Buffer>, counter: DigestingCounter) {
   for await (const chunk of input) {
     counter.update(chunk);
-    also?.(chunk);
     yield chunk;
   }
-}
-
-/** The diff_id writeLayer would give these entries, without compressing them. */
-export async function layerDiffId(entries: readonly LayerEntry[], mtime: number): Promise<Digest> {
-  const raw = new DigestingCounter();
-  for await (const _ of counted(tarStream(entries, mtime), raw));
-  return raw.digest();
 }
 
 /**
@@ -201,29 +190,32 @@ export async function layerDiffId(entries: readonly LayerEntry[], mtime: number)
 export async function writeLayer(
   entries: readonly LayerEntry[],
   out: string,
-  opts: {
-    mtime: number;
-    compression?: CompressionOptions;
-    /** Also handed each compressed chunk as it is written (an upload that streams). */
-    onChunk?: (chunk: Buffer) => void;
-  },
+  opts: { mtime: number; compression?: CompressionOptions },
 ): Promise<BuiltLayer> {
   const raw = new DigestingCounter();
   const packed = new DigestingCounter();
   const compression = opts.compression ?? DEFAULT_COMPRESSION;
-  await pipeline(
-    Readable.from(
-      counted(
-        compressPieces(
-          counted(tarStream(entries, opts.mtime, pieceSize(compression.compression)), raw),
-          compression,
+  try {
+    await pipeline(
+      Readable.from(
+        counted(
+          compressPieces(
+            counted(tarStream(entries, opts.mtime, pieceSize(compression.compression)), raw),
+            compression,
+          ),
+          packed,
         ),
-        packed,
-        opts.onChunk,
       ),
-    ),
-    createWriteStream(out),
-  );
+      createWriteStream(out),
+    );
+  } catch (err) {
+    // at most the entries' own size: compressed, less
+    throw await spaceError(
+      err,
+      out,
+      entries.reduce((n, e) => n + (e.content?.length ?? e.size ?? 0), 0),
+    );
+  }
   return {
     descriptor: {
       mediaType: LAYER_MEDIA_TYPE[compression.compression],

@@ -1,3 +1,4 @@
+import { spaceError } from '../runtime/fs.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -49,7 +50,9 @@ export class OciLayout {
     });
     try {
       const input = Buffer.isBuffer(source) ? [source] : source();
-      await pipeline(input, tap, createWriteStream(tmp));
+      await pipeline(input, tap, createWriteStream(tmp)).catch(async (err: unknown) => {
+        throw await spaceError(err, tmp, desc.size);
+      });
       const digest = counter.digest();
       if (digest !== desc.digest || counter.size !== desc.size) {
         throw new Error(

@@ -9,6 +9,8 @@ export interface PoolOptions {
   insecureRegistries?: readonly string[];
   onRetry?: (message: string) => void;
   chunkSize?: number;
+  /** How long one registry operation may be retried for, in ms (default 120 s). */
+  retryBudgetMs?: number;
 }
 
 /** One client per registry, with credentials from inputs or ~/.docker/config.json. */
@@ -28,6 +30,7 @@ export class RegistryPool {
         ...(credentials ? { credentials } : {}),
         ...(this.opts.onRetry ? { onRetry: this.opts.onRetry } : {}),
         ...(this.opts.chunkSize ? { chunkSize: this.opts.chunkSize } : {}),
+        ...(this.opts.retryBudgetMs ? { retry: { budgetMs: this.opts.retryBudgetMs } } : {}),
       };
       c = new RegistryClient(registry, options);
       this.clients.set(registry, c);

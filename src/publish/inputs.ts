@@ -3,7 +3,7 @@ import type { Credentials } from '../oci/registry/auth.js';
 import { InvalidReferenceError } from '../oci/errors.js';
 import { isValidTag, parseReference, type Reference } from '../oci/reference.js';
 import { ValidationError } from '../runtime/errors.js';
-import { readEnum, readSecret, readString } from '../runtime/inputs.js';
+import { readEnum, readInteger, readSecret, readString } from '../runtime/inputs.js';
 
 /** A reference from an input, its grammar errors reported against that input. */
 export function referenceInput(input: string, value: string, accepted: string): Reference {
@@ -88,4 +88,9 @@ export function readSbomFormat(input: string): SbomFormat | false | undefined {
   if (!readString(input)) return undefined;
   const value = readEnum(input, [...SBOM_FORMATS, 'false'] as const, 'spdx');
   return value === 'false' ? false : value;
+}
+
+/** How long a registry operation is retried for: seconds from an input (1–3600, default 120), in ms. */
+export function readRetryBudget(input: string): number {
+  return readInteger(input, 120, 1, 3600) * 1000;
 }

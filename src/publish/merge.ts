@@ -4,9 +4,10 @@ import { buildIndex } from '../oci/index.js';
 import type { Blob, ImageConfig, ImageIndex, ImageManifest } from '../oci/manifest.js';
 import { isIndexMediaType, MediaType } from '../oci/mediatypes.js';
 import type { Platform } from '../oci/platform.js';
-import type { Reference } from '../oci/reference.js';
+import { formatReference, type Reference } from '../oci/reference.js';
 import type { RegistryClient } from '../oci/registry/client.js';
 import { RegistryError } from '../oci/registry/errors.js';
+import { mapLimit } from '../runtime/concurrency.js';
 import type { BlobToPush, ManifestToPush } from './publish.js';
 
 /** A source image resolved: what goes in the index, and the manifests that must exist beside it. */
@@ -43,6 +44,43 @@ async function readImage(
     ...m.layers.filter((l) => !l.urls?.length && l.mediaType !== MediaType.dockerForeignLayer),
   ];
   return { client, repository, manifest, blobs };
+}
+
+/**
+ * A blob a source's manifest names that neither the target repository nor the source has: the
+ * index would name an image that cannot be pulled.
+ */
+export class MissingBlobError extends Error {
+  override readonly name = 'MissingBlobError';
+  constructor(
+    readonly source: Reference,
+    readonly manifest: Digest,
+    readonly blob: Digest,
+    readonly target: string,
+  ) {
+    super(
+      `${formatReference(source)}: its manifest ${manifest} names the blob ${blob}, which neither ${source.registry}/${source.repository} nor ${target} has`,
+    );
+  }
+}
+
+/**
+ * Every blob of every source's manifests (attestations included) is in the target repository,
+ * or in the source it can be mounted or copied from: checked before anything is written, so a
+ * tag never names an image with a blob missing — also when the manifest is there already.
+ */
+export async function checkBlobs(
+  target: { client: RegistryClient; repository: string; name: string },
+  sources: readonly ResolvedSource[],
+): Promise<void> {
+  const checks = sources.flatMap((s) =>
+    s.manifests.flatMap((m) => m.blobs.map((b) => ({ s, m, digest: b.digest }))),
+  );
+  await mapLimit(checks, 8, async ({ s, m, digest }) => {
+    if (await target.client.blobExists(target.repository, digest)) return;
+    if (await m.client.blobExists(m.repository, digest)) return;
+    throw new MissingBlobError(s.reference, m.manifest.digest, digest, target.name);
+  });
 }
 
 /** A source, or a manifest its index lists, that the registry does not have. */

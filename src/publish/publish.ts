@@ -14,11 +14,6 @@ export interface BlobToPush {
   /** Repositories it may be mounted from, on `mountRegistry` (any target registry when unset). */
   mountFrom?: readonly string[];
   mountRegistry?: string;
-  /**
-   * Known to be new: it names a layer this build made new (an image's config), so it is uploaded
-   * without asking the registry first; a document naming such an image is new too.
-   */
-  fresh?: boolean;
 }
 
 /** One image manifest and everything it points at. */
@@ -73,16 +68,13 @@ export async function publish(
   const concurrency = opts.concurrency ?? 8;
   const blobs = new Map<Digest, BlobToPush>();
   for (const m of manifests) for (const b of m.blobs) blobs.set(b.descriptor.digest, b);
-  const freshImages = new Set(
-    manifests.filter((m) => m.blobs.some((b) => b.fresh)).map((m) => m.manifest.digest),
-  );
   for (const a of opts.artifacts ?? [])
-    for (const b of artifactBlobs(a, freshImages.has(a.subject)))
+    for (const b of artifactBlobs(a))
       if (!blobs.has(b.descriptor.digest)) blobs.set(b.descriptor.digest, b);
   await mapLimit([...blobs.values()], concurrency, async (b) => {
-    const r = await target.putBlob(b.descriptor, b.source, b.mountFrom ?? [], b.mountRegistry, {
-      fresh: b.fresh === true,
-    });
+    // each asked about (HEAD, or mounted) before it is sent: the HEADs of the blobs already
+    // there run beside the uploads of those that are not
+    const r = await target.putBlob(b.descriptor, b.source, b.mountFrom ?? [], b.mountRegistry);
     if (r.status === 'uploaded') stats.blobsUploaded++;
     else if (r.status === 'mounted') stats.blobsMounted++;
     else stats.blobsExisting++;
@@ -118,13 +110,15 @@ export async function publish(
   await Promise.all(attaching);
   // one at a time: an OCI layout's index.json is rewritten for each
   for (const tag of tags) await target.putManifest(top, tag);
+  // what a tag now names, read back (one GET): a sink that took it and kept nothing is said
+  await target.readBack(top);
   return stats;
 }
 
-/** An artifact's blobs: the empty config and its document (new when its subject is). */
-function artifactBlobs(a: ArtifactToPush, fresh: boolean): BlobToPush[] {
+/** An artifact's blobs: the empty config and its document. */
+function artifactBlobs(a: ArtifactToPush): BlobToPush[] {
   return [
     { descriptor: EMPTY_DESCRIPTOR, source: bufferSource(EMPTY_JSON) },
-    { ...blobToPush(a.content), ...(fresh ? { fresh } : {}) },
+    blobToPush(a.content),
   ];
 }

@@ -18,17 +18,18 @@ import type { BlobSource, PushBlobResult, RegistryClient } from '../oci/registry
 export interface Target {
   /** For logs and outputs: `registry/repository` or `oci:<dir>`. */
   readonly name: string;
-  /** `fresh`: known to be new (see BlobToPush), so not looked for first. */
+  /** Stores a blob the sink lacks: asked about (or mounted) first, uploaded only when missing. */
   putBlob(
     desc: Pick<Descriptor, 'digest' | 'size'>,
     source: BlobSource,
     mountFrom?: readonly string[],
     mountRegistry?: string,
-    opts?: { fresh?: boolean },
   ): Promise<PushBlobResult>;
   hasManifest(digest: Digest): Promise<boolean>;
   /** Stores a manifest or index by digest, or under a tag. */
   putManifest(blob: Blob, tag?: string): Promise<void>;
+  /** Reads a manifest back by digest: it is there, byte for byte, or this throws saying so. */
+  readBack(blob: Blob): Promise<void>;
   /**
    * Stores artifacts that refer to one image (one subject), findable from that image (OCI 1.1
    * referrers).
@@ -36,19 +37,20 @@ export interface Target {
   attach(artifacts: readonly ArtifactToPush[]): Promise<void>;
 }
 
+/** What was pushed is not what is there when read back: the sink lost or changed it. */
+export class StoredWrongError extends Error {
+  override readonly name = 'StoredWrongError';
+  readonly expected = true;
+  constructor(target: string, digest: Digest, why: string) {
+    super(`${target} took ${digest} but does not give it back as it was sent: ${why}`);
+  }
+}
+
 /** An SBOM or attestation to attach: its manifest (with a subject) and the document it carries. */
 export interface ArtifactToPush {
   manifest: Blob;
   content: Blob;
   subject: Digest;
-}
-
-/** Bytes on their way to a registry while they are made (see RegistryTarget.streamBlob). */
-export interface BlobStream {
-  write(chunk: Buffer): void;
-  /** The last byte is written and the digest known: commit (falling back to `source`). */
-  finish(desc: Pick<Descriptor, 'digest' | 'size'>, source: BlobSource): void;
-  abort(err: Error): void;
 }
 
 /** One upload per digest per target: a layer pushed early is not pushed again by publish. */
@@ -68,9 +70,15 @@ class BlobOnce {
 export class RegistryTarget implements Target {
   readonly name: string;
   private readonly once = new BlobOnce();
+  /**
+   * `siblings`: repositories of the same registry that hold every blob of this push by the time
+   * it comes here (pushed there first): a blob this repository lacks is mounted from them, not
+   * sent again.
+   */
   constructor(
     readonly client: RegistryClient,
     readonly repository: string,
+    readonly siblings: readonly string[] = [],
   ) {
     this.name = `${client.registry}/${repository}`;
   }
@@ -79,40 +87,29 @@ export class RegistryTarget implements Target {
     source: BlobSource,
     mountFrom: readonly string[] = [],
     mountRegistry?: string,
-    opts: { fresh?: boolean } = {},
   ): Promise<PushBlobResult> {
     // a mount names a repository of the same registry; from elsewhere the blob is streamed
     const sameRegistry = mountRegistry === undefined || mountRegistry === this.client.registry;
+    const from = [...this.siblings, ...(sameRegistry ? mountFrom : [])];
     return this.once.run(desc.digest, () =>
-      this.client.pushBlob(this.repository, desc, source, sameRegistry ? mountFrom : [], opts),
+      this.client.pushBlob(this.repository, desc, source, from),
     );
-  }
-  /**
-   * A blob uploaded as it is made, before its digest is known; `finish` names it, and a putBlob
-   * of that digest then waits for this upload — or, should it fail, uploads from `source`.
-   */
-  streamBlob(): BlobStream {
-    const upload = this.client.streamBlob(this.repository);
-    return {
-      write: (chunk) => upload.write(chunk),
-      abort: (err) => upload.abort(err),
-      finish: (desc, source) => {
-        void this.once.run(desc.digest, async () => {
-          try {
-            await upload.commit(desc.digest);
-            return { status: 'uploaded', bytes: desc.size };
-          } catch {
-            return this.client.pushBlob(this.repository, desc, source);
-          }
-        });
-      },
-    };
   }
   async hasManifest(digest: Digest): Promise<boolean> {
     return (await this.client.headManifest(this.repository, digest)) !== undefined;
   }
   async putManifest(blob: Blob, tag?: string): Promise<void> {
     await this.client.putManifest(this.repository, tag ?? blob.digest, blob);
+  }
+  async readBack(blob: Blob): Promise<void> {
+    let served: Blob;
+    try {
+      served = await this.client.getManifest(this.repository, blob.digest);
+    } catch (err) {
+      throw new StoredWrongError(this.name, blob.digest, (err as Error).message);
+    }
+    if (!served.bytes.equals(blob.bytes))
+      throw new StoredWrongError(this.name, blob.digest, 'other bytes under its digest');
   }
   /**
    * Blobs, then the manifests by digest; a registry without the referrers API gets the subject's
@@ -170,6 +167,13 @@ export class LayoutTarget implements Target {
   }
   hasManifest(digest: Digest): Promise<boolean> {
     return this.layout.hasBlob(digest);
+  }
+  async readBack(blob: Blob): Promise<void> {
+    const stored = await this.layout.readBlob(blob.digest).catch((err: Error) => {
+      throw new StoredWrongError(this.name, blob.digest, err.message);
+    });
+    if (!stored.equals(blob.bytes))
+      throw new StoredWrongError(this.name, blob.digest, 'other bytes under its digest');
   }
   async putManifest(blob: Blob, tag?: string): Promise<void> {
     await this.layout.writeBlob({ digest: blob.digest, size: blob.bytes.length }, blob.bytes);

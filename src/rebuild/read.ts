@@ -24,14 +24,11 @@ export interface PlatformManifest {
 export async function readPublished(
   client: RegistryClient,
   image: Reference,
-  /** `top`: the image's top manifest, when the caller has already read it. */
-  opts: { configs: boolean; top?: Blob },
+  opts: { configs: boolean },
 ): Promise<{ top: Blob; index?: ImageIndex; platforms: PlatformManifest[] } | undefined> {
   let top;
   try {
-    top =
-      opts.top ??
-      (await client.getManifest(image.repository, image.digest ?? image.tag ?? 'latest'));
+    top = await client.getManifest(image.repository, image.digest ?? image.tag ?? 'latest');
   } catch (err) {
     if (isNotFound(err)) return undefined;
     throw err;

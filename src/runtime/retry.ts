@@ -40,14 +40,19 @@ export async function retry<T>(
   const wait = opts.sleep ?? sleep;
   const now = opts.now ?? Date.now;
   const started = now();
+  // the waits count as spent even where `sleep` does not wait (a test's): the budget is the
+  // same number of attempts whatever the clock does
+  let waited = 0;
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn(attempt);
     } catch (err) {
       if (attempt >= attempts || !(opts.isRetryable?.(err) ?? false)) throw err;
       const delay = Math.min(max, opts.retryAfterMs?.(err) ?? backoffDelay(attempt, base, max));
-      if (opts.budgetMs !== undefined && now() - started + delay > opts.budgetMs) throw err;
+      const spent = Math.max(now() - started, waited);
+      if (opts.budgetMs !== undefined && spent + delay > opts.budgetMs) throw err;
       opts.onRetry?.(err, attempt, delay);
+      waited += delay;
       await wait(delay);
     }
   }

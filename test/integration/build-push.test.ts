@@ -260,6 +260,26 @@ describe('build-push with the go builder', () => {
       expect(blobUploads() - beforeAgain).toBe(0);
       expect(again.outputs.attestations).toBe(first.outputs.attestations);
 
+      // the same build under a new tag (a release of a commit built before): every blob is
+      // asked about first and none is sent — not a layer, config or document
+      const requestsBefore = proxy.requests.length;
+      const bytesBefore = proxy.blobBytes;
+      const retagged = await buildPush(job, { ...inputs, tags: `${proxy.host}/repro:release` });
+      expect(retagged.outputs.digest).toBe(first.outputs.digest);
+      const sent = proxy.requests.slice(requestsBefore);
+      expect(sent.filter((r) => /^(POST|PATCH|PUT) \/v2\/repro\/blobs\//.test(r))).toEqual([]);
+      expect(proxy.blobBytes - bytesBefore).toBe(0);
+      const retagPush = readTimeline(join(job.runnerTemp, 'gantry', 'timeline.jsonl'))
+        .filter((p) => p.phase === 'push')
+        .pop();
+      // 2 layers, 2 configs, the static base layer, 4 documents and the artifacts' empty config
+      expect(retagPush?.attrs).toMatchObject({
+        blobsUploaded: 0,
+        bytesUploaded: 0,
+        blobsExisting: 10,
+      });
+      expect(sent.filter((r) => /^HEAD \/v2\/repro\/blobs\//.test(r))).toHaveLength(10);
+
       appendFileSync(join(workspace, 'main.go'), '\n// a one-line edit\nvar edited = true\n');
       commitAll(workspace, 'edit', '2024-05-02T12:00:00Z');
       const uploadsBefore = proxy.requests.filter(
@@ -267,7 +287,8 @@ describe('build-push with the go builder', () => {
       ).length;
       const blobHeads = () => proxy.requests.filter((r) => /^HEAD \/v2\/repro\/blobs\//.test(r));
       const headsBefore = blobHeads().length;
-      const edited = await buildPush(job, { ...inputs, tags: `${proxy.host}/repro:2` });
+      // rebuilt under the tags that moved before: their images were made at another time
+      const edited = await buildPush(job, { ...inputs, tags: `${proxy.host}/repro:1` });
       expect(edited.exitCode).toBe(0);
       expect(edited.outputs.digest).not.toBe(first.outputs.digest);
       const uploads =
@@ -282,70 +303,86 @@ describe('build-push with the go builder', () => {
       // the push counts every blob it made exist: those 4 + the 4 documents uploaded; the static
       // base layer and the artifacts' empty config were there already
       expect(push?.attrs).toMatchObject({ blobsUploaded: 8, blobsExisting: 2, artifacts: 4 });
-      // the registry was asked only about those 2: the new layers streamed, and the configs and
-      // documents that name them went up without a HEAD first
-      expect(blobHeads().length - headsBefore).toBe(2);
+      // every blob was asked about before anything was sent: the repository may have had any
+      expect(blobHeads().length - headsBefore).toBe(10);
     } finally {
       await job.cleanup();
     }
   });
 
-  it('streams each new layer to the registry while it is compressed; a stream cut short falls back to the file', async () => {
+  it('a push that died before its tag moved: the re-run sends only what is missing (nothing)', async () => {
     const job = await Job.create({ workspace });
-    const timeline = join(job.runnerTemp, 'gantry', 'timeline.jsonl');
-    // each build's own phases: the file is emptied before it
-    const run = (inputs: Record<string, string>) => {
-      rmSync(timeline, { force: true });
-      return buildPush(job, inputs);
-    };
-    const streamedPlatforms = () =>
-      readTimeline(timeline)
-        .filter((p) => p.phase.startsWith('build linux') && p.attrs.streamed === true)
-        .map((p) => p.attrs.platform);
-    const patches = () => proxy.requests.filter((r) => /^PATCH .*\/blobs\/uploads\//.test(r));
-    const copyAll = (tag: string) =>
-      // skopeo reads every blob back (from the registry behind the proxy) and checks its digest
-      execFileSync(requireProgram('skopeo', 'skopeo'), [
-        'copy',
-        '--all',
-        '--src-tls-verify=false',
-        `docker://${registry.host}/streamed:${tag}`,
-        `oci:${join(work, `streamed-${tag}`)}:copied`,
-      ]);
     try {
-      const inputs = { tags: `${proxy.host}/streamed:1`, sbom: 'false', provenance: 'false' };
-      appendFileSync(join(workspace, 'main.go'), '\nvar streamedOnce = true\n');
-      commitAll(workspace, 'stream', '2024-05-03T12:00:00Z');
-      const patchesBefore = patches().length;
-      const first = await run(inputs);
-      expect(first.errors).toEqual([]);
-      // each platform's layer went up in one streamed PATCH as it was made (the first one's held
-      // until the other had compiled)
-      expect(streamedPlatforms().sort()).toEqual(['linux/amd64', 'linux/arm64']);
-      expect(patches().length - patchesBefore).toBe(2);
-      copyAll('1');
-
-      // the same commit again: the image under the tag has that layer, so nothing streams
-      const again = await run(inputs);
-      expect(again.outputs.digest).toBe(first.outputs.digest);
-      expect(streamedPlatforms()).toEqual([]);
-      expect(patches().length - patchesBefore).toBe(2);
-
-      // the registry drops the stream mid-body: the layer is uploaded again from its file
-      appendFileSync(join(workspace, 'main.go'), '\nvar streamedTwice = true\n');
-      commitAll(workspace, 'stream again', '2024-05-03T13:00:00Z');
+      const inputs = { tags: `${proxy.host}/rerun:main`, sbom: 'false', provenance: 'false' };
+      expect((await buildPush(job, inputs)).errors).toEqual([]);
+      appendFileSync(join(workspace, 'main.go'), '\nvar rerun = true\n');
+      commitAll(workspace, 'rerun', '2024-05-03T12:00:00Z');
+      // the registry refuses the tag: everything else of the image is there, the tag is not
       proxy.faults.push({
-        method: 'PATCH',
-        path: /\/v2\/streamed\/blobs\/uploads\//,
+        method: 'PUT',
+        path: /^\/v2\/rerun\/manifests\/main$/,
         times: 1,
-        kind: 'reset',
-        afterBytes: 4096,
+        kind: 'status',
+        status: 403,
+        code: 'DENIED',
       });
-      const cut = await run({ ...inputs, tags: `${proxy.host}/streamed:2` });
-      expect(cut.errors).toEqual([]);
+      const died = await buildPush(job, inputs);
+      expect(died.exitCode).not.toBe(0);
+      // the binaries and layers it wrote are gone with it, as after a success
+      const builds = (dir: string) => readdirSync(dir).filter((n) => n.startsWith('gantry-build-'));
+      expect(builds(job.runnerTemp)).toEqual([]);
       expect(proxy.faults.every((f) => f.times === 0)).toBe(true);
-      expect(streamedPlatforms()).toHaveLength(2);
-      copyAll('2');
+      const requestsBefore = proxy.requests.length;
+      const bytesBefore = proxy.blobBytes;
+      // a re-run is a job of its own (the failed one runs no later step)
+      const again = await Job.create({ workspace });
+      const rerun = await buildPush(again, inputs);
+      expect(builds(again.runnerTemp)).toEqual([]);
+      await again.cleanup();
+      expect(rerun.errors).toEqual([]);
+      expect(proxy.blobBytes - bytesBefore).toBe(0);
+      const sent = proxy.requests.slice(requestsBefore);
+      expect(sent.filter((r) => /^(POST|PATCH|PUT) \/v2\/rerun\/blobs\//.test(r))).toEqual([]);
+      expect(sent).toContain('PUT /v2/rerun/manifests/main');
+    } finally {
+      await job.cleanup();
+    }
+  });
+
+  it('two repositories of one registry: the bytes go up once, the second repository mounts them', async () => {
+    const job = await Job.create({ workspace });
+    try {
+      const requestsBefore = proxy.requests.length;
+      const bytesBefore = proxy.blobBytes;
+      const run = await buildPush(job, {
+        images: `${proxy.host}/twin-a,${proxy.host}/twin-b`,
+        tags: 'main',
+        base: 'static',
+      });
+      expect(run.errors).toEqual([]);
+      const sent = proxy.requests.slice(requestsBefore);
+      // twin-b never receives a byte: every one of its blobs is found or mounted from twin-a
+      expect(sent.filter((r) => /^(PATCH|PUT) \/v2\/twin-b\/blobs\//.test(r))).toEqual([]);
+      const mounts = sent.filter((r) =>
+        /^POST \/v2\/twin-b\/blobs\/uploads\/\?mount=.*&from=twin-a$/.test(r),
+      );
+      const pushes = readTimeline(join(job.runnerTemp, 'gantry', 'timeline.jsonl')).filter(
+        (p) => p.phase === 'push',
+      );
+      expect(pushes.map((p) => p.attrs.repository)).toEqual([
+        `${proxy.host}/twin-a`,
+        `${proxy.host}/twin-b`,
+      ]);
+      const [a, b] = pushes.map((p) => p.attrs);
+      expect(b).toMatchObject({ blobsUploaded: 0, bytesUploaded: 0 });
+      expect(b?.blobsMounted).toBe(mounts.length);
+      expect(mounts.length).toBe(a?.blobsUploaded);
+      // what passed the proxy is twin-a's uploads, once
+      expect(proxy.blobBytes - bytesBefore).toBe(a?.bytesUploaded);
+      for (const repository of ['twin-a', 'twin-b'])
+        expect(
+          (await unpack({ host: registry.host, repository, tag: 'main' }, 'linux/amd64')).length,
+        ).toBeGreaterThan(0);
     } finally {
       await job.cleanup();
     }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sha256Digest } from '../../src/oci/digest.js';
-import type { ImageIndex } from '../../src/oci/manifest.js';
+import type { ImageIndex, ImageManifest } from '../../src/oci/manifest.js';
 import { formatPlatform } from '../../src/oci/platform.js';
 import { RegistryClient } from '../../src/oci/registry/client.js';
 import { publish } from '../../src/publish/publish.js';
@@ -146,6 +146,46 @@ describe('merge', () => {
     expect(clash.errors).toEqual([
       `sources: two manifests for linux/amd64: ${amd64.manifest.digest} and ${amd64b.manifest.digest}`,
     ]);
+  });
+});
+
+describe('merge never tags an image with a blob missing', () => {
+  it.each([
+    ['into the repository that holds the sources (the manifest is there already)', 'broken'],
+    ['into another repository', 'broken-release'],
+  ])('%s: it fails naming the source, the manifest and the blob; no tag', async (_, repository) => {
+    const h = registry.host;
+    const dir = join(work, `broken-${repository}`);
+    mkdirSync(dir);
+    const image = makeImage(dir, { os: 'linux', architecture: 'arm64' }, [
+      { hello: `an arm64 build that lost a layer (${repository})` },
+    ]);
+    await pushByDigest(image, 'broken');
+    await pushByDigest(amd64, 'broken');
+    const layer = (JSON.parse(image.manifest.bytes.toString()) as ImageManifest).layers[0]!.digest;
+    // the layer is gone from the repository (garbage-collected, deleted by hand)
+    const deleted = await fetch(`http://${h}/v2/broken/blobs/${layer}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Basic ${Buffer.from(CREDS).toString('base64')}` },
+    });
+    expect(deleted.status).toBe(202);
+    const started = Date.now();
+    const main = await merge({
+      sources: `${h}/broken@${amd64.manifest.digest}\n${h}/broken@${image.manifest.digest}`,
+      tags: `${h}/${repository}:v1`,
+    });
+    expect(main.exitCode).toBe(1);
+    expect(main.errors).toEqual([
+      `sources: ${h}/broken@${image.manifest.digest}: its manifest ${image.manifest.digest} names the blob ${layer}, which neither ${h}/broken nor ${h}/${repository} has; nothing was tagged`,
+    ]);
+    // said at once: a missing blob is no network trouble to retry
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const client = new RegistryClient(h, { credentials: USER });
+    try {
+      expect(await client.headManifest(repository, 'v1')).toBeUndefined();
+    } finally {
+      client.close();
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildIndex } from '../../src/oci/index.js';
+import type { ImageManifest } from '../../src/oci/manifest.js';
 import type { Credentials } from '../../src/oci/registry/auth.js';
 import { RegistryClient, type RegistryClientOptions } from '../../src/oci/registry/client.js';
 import { RegistryError } from '../../src/oci/registry/errors.js';
@@ -278,6 +279,170 @@ describe('pushing through a fault-injecting proxy', () => {
     }
   });
 
+  it('an answer cut off while its body is read is retried, like a reset before it', async () => {
+    const proxy = await startFaultProxy(port());
+    try {
+      await pushTwoPlatforms(proxy.host, 'cut/app', 'v1');
+      // the index (and a blob) read back, each cut halfway through its body once
+      proxy.faults.push(
+        { method: 'GET', path: /^\/v2\/cut\/app\/manifests\/v1$/, times: 1, kind: 'cut' },
+        { method: 'GET', path: /^\/v2\/cut\/app\/blobs\//, times: 1, kind: 'cut' },
+      );
+      const retries: string[] = [];
+      const client = new RegistryClient(proxy.host, {
+        retry: noSleep,
+        onRetry: (m) => retries.push(m),
+      });
+      try {
+        const index = await client.getManifest('cut/app', 'v1');
+        const config = JSON.parse(
+          (await client.getManifest('cut/app', amd64.manifest.digest)).bytes.toString(),
+        ) as ImageManifest;
+        await client.getBlob('cut/app', config.config.digest);
+        expect(index.digest).toBe(
+          (await new RegistryClient(registry.host).getManifest('cut/app', 'v1')).digest,
+        );
+      } finally {
+        client.close();
+      }
+      expect(proxy.faults.every((f) => f.times === 0)).toBe(true);
+      expect(retries).toEqual([
+        expect.stringMatching(
+          /^GET manifest cut\/app:v1: GET http:\/\/127\.0\.0\.1:\d+\/v2\/cut\/app\/manifests\/v1: network error ECONNRESET — after 200, reading the body: aborted; retry 1 in \d+ ms$/,
+        ),
+        expect.stringMatching(/^GET blob sha256:[0-9a-f]{64}: GET http:.*reading the body/),
+      ]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('retries for its time budget, not a count, and the error says how it was tried', async () => {
+    const proxy = await startFaultProxy(port());
+    try {
+      // a registry that asks to come back in a second, 20 times for one blob: past a count of 12
+      const config = (JSON.parse(amd64.manifest.bytes.toString()) as ImageManifest).config.digest;
+      proxy.faults.push({
+        method: 'HEAD',
+        path: new RegExp(`/blobs/${config}$`),
+        times: 20,
+        kind: 'status',
+        status: 429,
+        headers: { 'Retry-After': '1' },
+      });
+      const clock = { waited: 0 };
+      const retry = { sleep: async (ms: number) => void (clock.waited += ms) };
+      await pushTwoPlatforms(proxy.host, 'patient/app', 'v1', { retry });
+      expect(proxy.faults[0]!.times).toBe(0);
+      // a registry that never comes back: given up once the waits would pass 120 s, saying so
+      proxy.faults.push({
+        method: 'HEAD',
+        path: /\/blobs\//,
+        times: 10_000,
+        kind: 'status',
+        status: 503,
+        headers: { 'Retry-After': '10' },
+      });
+      const err = await pushTwoPlatforms(proxy.host, 'patient/app', 'v2', { retry }).then(
+        () => new Error('expected a failure'),
+        (e: unknown) => e as Error,
+      );
+      expect(err.message).toMatch(
+        /^HEAD http:\/\/127\.0\.0\.1:\d+\/v2\/patient\/app\/blobs\/sha256:[0-9a-f]{64}: 503 \(given up after 13 attempts over \d+\.\d s\)$/,
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a registry answering 5xx where its API should be is called an outage, not "no registry"', async () => {
+    const proxy = await startFaultProxy(port());
+    try {
+      proxy.faults.push({
+        method: 'GET',
+        path: /^\/v2\/$/,
+        times: 1000,
+        kind: 'status',
+        status: 503,
+      });
+      const client = new RegistryClient(proxy.host, { retry: noSleep });
+      const err = await client.blobExists('x', amd64.config.digest).then(
+        () => new Error('expected a failure'),
+        (e: unknown) => e as Error,
+      );
+      client.close();
+      expect(err.message).toMatch(
+        /^GET http:\/\/127\.0\.0\.1:\d+\/v2\/: 503 \(UNAVAILABLE: injected by the test proxy\) — 127\.0\.0\.1:\d+ is having an outage \(it answers 503 where the registry API should be\) \(given up after \d+ attempts over \d+\.\d s\)$/,
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a registry that says 201 and keeps nothing is caught reading the index back', async () => {
+    const proxy = await startFaultProxy(port());
+    try {
+      proxy.faults.push({
+        method: 'PUT',
+        path: /^\/v2\/liar\/app\/manifests\//,
+        times: 1000,
+        kind: 'lie',
+      });
+      const err = await pushTwoPlatforms(proxy.host, 'liar/app', 'v1', { retry: noSleep }).then(
+        () => new Error('expected a failure'),
+        (e: unknown) => e as Error,
+      );
+      expect(err.message).toMatch(
+        /^127\.0\.0\.1:\d+\/liar\/app took sha256:[0-9a-f]{64} but does not give it back as it was sent: GET http:\/\/127\.0\.0\.1:\d+\/v2\/liar\/app\/manifests\/sha256:[0-9a-f]{64}: 404/,
+      );
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('a blob copied from a read that comes back corrupted is read again, never stored wrong', async () => {
+    const proxy = await startFaultProxy(port());
+    try {
+      const { stats } = await pushTwoPlatforms(registry.host, 'source/app', 'v1');
+      expect(stats.blobsUploaded).toBeGreaterThan(0);
+      const layer = amd64.blobs.find((b) => b.descriptor.size > 1000)!.descriptor;
+      proxy.faults.push({
+        method: 'GET',
+        path: new RegExp(`/blobs/${layer.digest}$`),
+        times: 1,
+        kind: 'corrupt',
+      });
+      const source = new RegistryClient(proxy.host, { retry: noSleep });
+      const retries: string[] = [];
+      const target = new RegistryClient(registry.host, {
+        retry: noSleep,
+        onRetry: (m) => retries.push(m),
+      });
+      try {
+        const r = await target.pushBlob(
+          'copied/app',
+          layer,
+          source.openBlob('source/app', layer.digest),
+        );
+        expect(r).toEqual({ status: 'uploaded', bytes: layer.size });
+        expect(proxy.faults[0]!.times).toBe(0);
+        expect(retries).toEqual([
+          expect.stringMatching(
+            new RegExp(
+              `network error ECORRUPTREAD — GET http://127\\.0\\.0\\.1:\\d+/v2/source/app/blobs/${layer.digest}: network error ECORRUPTREAD — served sha256:`,
+            ),
+          ),
+        ]);
+        expect((await target.getBlob('copied/app', layer.digest)).length).toBe(layer.size);
+      } finally {
+        source.close();
+        target.close();
+      }
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('when a push cannot complete, no tag points at missing content', async () => {
     const proxy = await startFaultProxy(port());
     try {
@@ -294,7 +459,7 @@ describe('pushing through a fault-injecting proxy', () => {
       );
       expect(err).toBeInstanceOf(RegistryError);
       expect(err.message).toMatch(
-        /^PUT http:\/\/127\.0\.0\.1:\d+\/v2\/broken\/app\/blobs\/uploads\/[^ ]*\?REDACTED: 500 \(UNAVAILABLE: injected by the test proxy\)$/,
+        /^PUT http:\/\/127\.0\.0\.1:\d+\/v2\/broken\/app\/blobs\/uploads\/[^ ]*\?REDACTED: 500 \(UNAVAILABLE: injected by the test proxy\) \(given up after \d+ attempts over \d+\.\d s\)$/,
       );
       const client = new RegistryClient(registry.host);
       expect(await client.listTags('broken/app')).toEqual([]);

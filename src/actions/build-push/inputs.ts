@@ -22,6 +22,7 @@ import type { Credentials } from '../../oci/registry/auth.js';
 import {
   parseAnnotations,
   readCredentials,
+  readRetryBudget,
   readSbomFormat,
   referenceInput,
 } from '../../publish/inputs.js';
@@ -49,6 +50,7 @@ export const INPUT = {
   username: 'username',
   password: 'password',
   insecureRegistries: 'insecure-registries',
+  retryBudget: 'registry-retry-budget',
   main: 'main',
   base: 'base',
   ldflags: 'ldflags',
@@ -102,6 +104,8 @@ export interface BuildPushInputs {
   ociLayout: string;
   credentials?: Credentials;
   insecureRegistries: string[];
+  /** registry-retry-budget, in ms. */
+  retryBudgetMs: number;
   main: string;
   base: string;
   ldflags: string[];
@@ -356,6 +360,7 @@ export function readInputs(): BuildPushInputs {
     }),
     ...(credentials ? { credentials } : {}),
     insecureRegistries: readList(INPUT.insecureRegistries),
+    retryBudgetMs: readRetryBudget(INPUT.retryBudget),
     main: readMain(context),
     base: readString(INPUT.base, { fallback: 'static' }),
     ldflags: readList(INPUT.ldflags, { newlineOnly: true }),

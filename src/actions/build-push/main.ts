@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as core from '../../runtime/core.js';
 import { resolveBase, STATIC_BASE_BUILD_TAGS } from '../../build/base.js';
 import { refuseDockerBase } from '../../build/image.js';
-import { buildGo, type LayerIdentity } from '../../build/go/builder.js';
+import { buildGo } from '../../build/go/builder.js';
 import { goMissing } from '../../build/go/compile.js';
 import { attestations } from '../../attest/artifacts.js';
 import { buildRun } from '../../attest/provenance.js';
@@ -15,12 +16,6 @@ import { OciLayout } from '../../oci/layout.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { formatReference, isValidTag, referenceName } from '../../oci/reference.js';
 import { RegistryPool } from '../../publish/clients.js';
-import {
-  isNewLayer,
-  NO_KNOWN_LAYERS,
-  readKnownLayers,
-  type KnownLayers,
-} from '../../publish/known.js';
 import { publish } from '../../publish/publish.js';
 import { LayoutTarget, RegistryTarget } from '../../publish/target.js';
 import { ValidationError } from '../../runtime/errors.js';
@@ -167,6 +162,7 @@ export async function main(inputs = readInputs()): Promise<void> {
     ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
     ...(first ? { loginRegistry: first.registry } : {}),
     insecureRegistries: inputs.insecureRegistries,
+    retryBudgetMs: inputs.retryBudgetMs,
     onRetry: (m) => core.info(m),
   });
   const report = (o: {
@@ -185,6 +181,8 @@ export async function main(inputs = readInputs()): Promise<void> {
       intendedTags: intended.length ? intended : o.tags,
       layoutDir,
     });
+  // the binaries and layers (about three times the image): gone in every outcome
+  let workDir: string | undefined;
   try {
     if (builder !== 'go') {
       if (push && inputs.ociLayout)
@@ -241,35 +239,30 @@ export async function main(inputs = readInputs()): Promise<void> {
           refuseDockerBase(INPUT.compression, 'zstd', inputs.base, base);
         return { epoch, base, labels: labelsAt(epoch) };
       });
-    // the layers of the image the first repository has under the tag (or the tag merge will
-    // set): one of them is not streamed, so an identical rebuild sends nothing
-    let known: Promise<KnownLayers> = Promise.resolve(NO_KNOWN_LAYERS);
     const plan = () => {
-      // reads only (scheme, token, the image now tagged) while the compiles run: nothing is
+      // reads only (scheme, token) while the compiles run: nothing is
       // written before they end
       for (const { target } of registryTargets) void target.client.warm(target.repository);
       planned = makePlan();
-      const first = registryTargets[0];
-      const tag = first?.tags[0] ?? intended[0]?.slice(intended[0].lastIndexOf(':') + 1);
-      if (first && tag) {
-        const epoch = planned.then((p) => p.epoch);
-        // a plan that fails is reported by the build, not here
-        epoch.catch(() => undefined);
-        known = readKnownLayers(
-          first.target.client,
-          { registry: first.target.client.registry, repository: first.target.repository, tag },
-          epoch,
-        ).catch(() => NO_KNOWN_LAYERS);
-      }
       return planned;
     };
+    // a registry's first repository gets the bytes; its others mount them from it, after it
+    const firstIn = new Map<string, string>();
     const registryTargets = push
-      ? [...targets.values()].map((t) => ({
-          tags: t.tags,
-          target: new RegistryTarget(pool.client(t.ref.registry), t.ref.repository),
-        }))
+      ? [...targets.values()].map((t) => {
+          const holder = firstIn.get(t.ref.registry);
+          if (!holder) firstIn.set(t.ref.registry, t.ref.repository);
+          return {
+            tags: t.tags,
+            target: new RegistryTarget(
+              pool.client(t.ref.registry),
+              t.ref.repository,
+              holder ? [holder] : [],
+            ),
+          };
+        })
       : [];
-    const workDir = await makeTempDir('build');
+    workDir = await makeTempDir('build');
     const go = process.env.GANTRY_GO || 'go';
     const result = await buildGo({
       exec: sayingWhenMissing(execFile, go, goMissing('build-push')),
@@ -288,19 +281,12 @@ export async function main(inputs = readInputs()): Promise<void> {
       ...(inputs.staticDir ? { staticDir: inputs.staticDir, staticPath: inputs.staticPath } : {}),
       workDir,
       compression: inputs.compression,
-      ...(registryTargets[0]
-        ? {
-            stream: {
-              isNew: async (layer: LayerIdentity) => isNewLayer(await known, layer),
-              open: () => registryTargets[0]!.target.streamBlob(),
-            },
-          }
-        : {}),
       timeline,
-      // start each upload as its layer is written, while other platforms still compile;
-      // publish below awaits the same uploads (and reports their failures)
+      // start each upload as its layer is written, while other platforms still compile (to each
+      // registry's first repository: the others mount); publish below awaits the same uploads
+      // (and reports their failures)
       onBlob: (b) => {
-        for (const { target } of registryTargets)
+        for (const { target } of registryTargets.filter((t) => !t.target.siblings.length))
           target
             .putBlob(b.descriptor, b.source, b.mountFrom ?? [], b.mountRegistry)
             .catch(() => undefined);
@@ -329,7 +315,6 @@ export async function main(inputs = readInputs()): Promise<void> {
               platforms: inputs.platforms.map(formatPlatform),
               main: inputs.main,
               ldflags: inputs.ldflags,
-              tags: intended.length ? intended : tags,
               buildTags: inputs.base === 'static' ? STATIC_BASE_BUILD_TAGS : [],
               base: inputs.base,
             },
@@ -385,5 +370,6 @@ export async function main(inputs = readInputs()): Promise<void> {
       );
   } finally {
     pool.close();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
   }
 }

@@ -4,6 +4,7 @@ import type { Credentials } from '../../oci/registry/auth.js';
 import {
   parseAnnotations,
   readCredentials,
+  readRetryBudget,
   referenceInput,
   tagReference,
 } from '../../publish/inputs.js';
@@ -18,6 +19,7 @@ export const INPUT = {
   username: 'username',
   password: 'password',
   insecureRegistries: 'insecure-registries',
+  retryBudget: 'registry-retry-budget',
 } as const;
 
 export const OUTPUT = { digest: 'digest', image: 'image' } as const;
@@ -28,6 +30,8 @@ export interface MergeInputs {
   annotations: Record<string, string>;
   credentials?: Credentials;
   insecureRegistries: string[];
+  /** registry-retry-budget, in ms. */
+  retryBudgetMs: number;
 }
 
 export const SOURCE_ACCEPTED =
@@ -63,5 +67,6 @@ export function readInputs(): MergeInputs {
     ),
     ...(credentials ? { credentials } : {}),
     insecureRegistries: readList(INPUT.insecureRegistries),
+    retryBudgetMs: readRetryBudget(INPUT.retryBudget),
   };
 }

@@ -2,7 +2,14 @@ import * as core from '../../runtime/core.js';
 import { InvalidIndexError } from '../../oci/errors.js';
 import { formatReference, referenceName } from '../../oci/reference.js';
 import { RegistryPool } from '../../publish/clients.js';
-import { copyPlan, mergeIndex, MissingManifestError, resolveSource } from '../../publish/merge.js';
+import {
+  checkBlobs,
+  copyPlan,
+  mergeIndex,
+  MissingBlobError,
+  MissingManifestError,
+  resolveSource,
+} from '../../publish/merge.js';
 import { publish } from '../../publish/publish.js';
 import { RegistryTarget } from '../../publish/target.js';
 import { UserError, ValidationError } from '../../runtime/errors.js';
@@ -18,6 +25,7 @@ export async function main(): Promise<void> {
     ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
     loginRegistry: first.registry,
     insecureRegistries: inputs.insecureRegistries,
+    retryBudgetMs: inputs.retryBudgetMs,
     onRetry: (m) => core.info(m),
   });
   try {
@@ -58,11 +66,19 @@ export async function main(): Promise<void> {
     for (const [name, repo] of repos) {
       await timeline.phase('push', async (attrs) => {
         const target = new RegistryTarget(pool.client(repo.registry), repo.repository);
+        const all = sources.flatMap((s) => s.manifests);
         const needed = [];
-        for (const m of sources.flatMap((s) => s.manifests)) {
-          if (!(await target.hasManifest(m.manifest.digest))) needed.push(m);
+        for (const m of all) if (!(await target.hasManifest(m.manifest.digest))) needed.push(m);
+        try {
+          await checkBlobs(target, sources);
+        } catch (err) {
+          if (err instanceof MissingBlobError)
+            throw new UserError(`sources: ${err.message}; nothing was tagged`);
+          throw err;
         }
-        const stats = await publish(target, copyPlan(needed), blob, repo.tags);
+        // every manifest, there or not: a blob the target lacks is mounted or copied before
+        // the index names it
+        const stats = await publish(target, copyPlan(all), blob, repo.tags);
         Object.assign(attrs, {
           repository: name,
           tags: repo.tags,

@@ -3,6 +3,7 @@ import type { Reference } from '../../oci/reference.js';
 import type { Credentials } from '../../oci/registry/auth.js';
 import {
   readCredentials,
+  readRetryBudget,
   readSbomFormat,
   referenceInput,
   tagReference,
@@ -17,6 +18,7 @@ export const INPUT = {
   username: 'username',
   password: 'password',
   insecureRegistries: 'insecure-registries',
+  retryBudget: 'registry-retry-budget',
   sbom: 'sbom',
   provenance: 'provenance',
 } as const;
@@ -36,6 +38,8 @@ export interface RebaseInputs {
   tags: (Reference & { tag: string })[];
   credentials?: Credentials;
   insecureRegistries: string[];
+  /** registry-retry-budget, in ms. */
+  retryBudgetMs: number;
   /** undefined = as the old image: its SBOM's format where it had one of gantry's. */
   sbom: SbomFormat | false | undefined;
   /** undefined = as the old image: when anything attested it. */
@@ -67,6 +71,7 @@ export function readInputs(): RebaseInputs {
     tags,
     ...(credentials ? { credentials } : {}),
     insecureRegistries: readList(INPUT.insecureRegistries),
+    retryBudgetMs: readRetryBudget(INPUT.retryBudget),
     sbom: readSbomFormat(INPUT.sbom),
     provenance: readString(INPUT.provenance)
       ? readEnum(INPUT.provenance, ['true', 'false'] as const, 'true') === 'true'

@@ -261,6 +261,7 @@ export async function main(): Promise<void> {
     ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
     loginRegistry: inputs.image.registry,
     insecureRegistries: inputs.insecureRegistries,
+    retryBudgetMs: inputs.retryBudgetMs,
     onRetry: (m) => core.info(m),
   });
   try {

@@ -2,7 +2,6 @@ import { open, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Descriptor } from '../../oci/descriptor.js';
-import type { BlobSource } from '../../oci/registry/client.js';
 import { buildIndex } from '../../oci/index.js';
 import { descriptorOf } from '../../oci/manifest.js';
 import { Annotation } from '../../oci/mediatypes.js';
@@ -16,8 +15,7 @@ import { STATIC_BASE_FILES, type BaseImage } from '../base.js';
 import type { BuildResult, PlatformImage } from '../builder.js';
 import { assembleImage } from '../image.js';
 import { treeEntries } from '../tree.js';
-import { layerDiffId, writeLayer, type BuiltLayer, type LayerEntry } from '../layer.js';
-import type { Digest } from '../../oci/digest.js';
+import { writeLayer, type BuiltLayer, type LayerEntry } from '../layer.js';
 import { DEFAULT_COMPRESSION, type CompressionOptions } from '../compress.js';
 import { readBuildInfo, type BuildInfo } from './buildinfo.js';
 import { binaryName, checkMainPackage, compileGo, goVersion, MAIN_ACCEPTED } from './compile.js';
@@ -66,50 +64,6 @@ export interface GoBuildOptions {
   timeline: Timeline;
   /** Called as each layer is written, so uploads can start while other platforms compile. */
   onBlob?: (blob: BlobToPush) => void;
-  /**
-   * Where a layer may stream as it is made (an upload to the registry), when that layer is new:
-   * `isNew` is asked first, so a layer the registry already has (an identical rebuild) is never
-   * sent. `open` is called only once every platform has compiled: nothing reaches the registry
-   * from a build that fails.
-   */
-  stream?: { isNew: (layer: LayerIdentity) => Promise<boolean>; open: () => LayerStream };
-}
-
-/**
- * What a layer about to be made is known by: the time in its tar headers (the image's), and its
- * diff_id — a pass over the whole binary, so computed only when asked.
- */
-export interface LayerIdentity {
-  mtime: number;
-  diffId: () => Promise<Digest>;
-}
-
-/** Bytes on their way as they are made; `finish` names them (and says where else to read them). */
-export interface LayerStream {
-  write(chunk: Buffer): void;
-  finish(desc: Pick<Descriptor, 'digest' | 'size'>, source: BlobSource): void;
-  abort(err: Error): void;
-}
-
-/**
- * A stream that opens once `ready` settles, holding what is written before; aborted before then,
- * it never opens (and `ready` never settling — a failed build — opens nothing).
- */
-export function openWhen(ready: Promise<void>, open: () => LayerStream): LayerStream {
-  let stream: LayerStream | undefined;
-  let held: ((s: LayerStream) => void)[] | undefined = [];
-  void ready.then(() => {
-    if (!held) return;
-    stream = open();
-    for (const op of held) op(stream);
-    held = undefined;
-  });
-  const call = (op: (s: LayerStream) => void) => (stream ? op(stream) : held?.push(op));
-  return {
-    write: (chunk) => call((s) => s.write(chunk)),
-    finish: (desc, source) => call((s) => s.finish(desc, source)),
-    abort: (err) => (stream ? stream.abort(err) : (held = undefined)),
-  };
 }
 
 /** `go build -o` of a non-main package writes an `!<arch>` archive instead of a program. */
@@ -270,29 +224,11 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       const entries: LayerEntry[] = [
         { path: binaryPath, type: 'file', mode: 0o755, file: compiled.binary, size: compiled.size },
       ];
-      // a new layer's upload rides along with its compression; one made while another platform
-      // still compiles holds its bytes until every compile has ended
-      const stream =
-        o.stream &&
-        (await o.stream.isNew({
-          mtime: plan.epoch,
-          diffId: () => layerDiffId(entries, plan.epoch),
-        }))
-          ? openWhen(uploadsOpen, o.stream.open)
-          : undefined;
-      let layer: BuiltLayer;
-      try {
-        layer = await writeLayer(
-          entries,
-          join(o.workDir, `${slug}.tar.${compression.compression === 'zstd' ? 'zst' : 'gz'}`),
-          { mtime: plan.epoch, compression, ...(stream ? { onChunk: stream.write } : {}) },
-        );
-      } catch (err) {
-        stream?.abort(err as Error);
-        throw err;
-      }
-      stream?.finish(layer.descriptor, layer.source);
-      const streamed = stream !== undefined;
+      const layer = await writeLayer(
+        entries,
+        join(o.workDir, `${slug}.tar.${compression.compression === 'zstd' ? 'zst' : 'gz'}`),
+        { mtime: plan.epoch, compression },
+      );
       emit(layer);
       Object.assign(attrs, {
         platform: key,
@@ -302,9 +238,8 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
         // the rest of the phase is layering (tar + gzip), and waiting for the base if it is slower
         compileMs,
         layerMs: Date.now() - layerStart,
-        streamed,
       });
-      return { ...compiled, layer, streamed };
+      return { ...compiled, layer };
     });
   });
   adoptPlan(
@@ -369,8 +304,7 @@ export async function buildGo(o: GoBuildOptions): Promise<BuildResult> {
       blobs: [
         ...baseBlobs,
         ...own.map((l) => ({ descriptor: l.layer.descriptor, source: l.layer.source })),
-        // a config naming a layer judged new is new too: uploaded without a HEAD first
-        { ...blobToPush(config), ...(c.streamed ? { fresh: true } : {}) },
+        blobToPush(config),
       ],
     };
   });

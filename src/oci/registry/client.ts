@@ -1,30 +1,26 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { PassThrough, type Readable } from 'node:stream';
 import { isLoopbackHost } from '../../runtime/net.js';
 import { retry, type RetryOptions } from '../../runtime/retry.js';
 import type { Descriptor } from '../descriptor.js';
-import { sha256Digest, type Digest } from '../digest.js';
+import { DigestingCounter, sha256Digest, type Digest } from '../digest.js';
 import { type Blob, mediaTypeOfManifest } from '../manifest.js';
 import { MANIFEST_ACCEPT, MediaType } from '../mediatypes.js';
 import { registryApiHost } from '../reference.js';
 import { Authenticator, parseChallenge, repositoryScope, type Credentials } from './auth.js';
-import { isTemporary, RegistryError, retryAfterOf } from './errors.js';
+import { CORRUPT_READ, isTemporary, RegistryError, retryAfterOf } from './errors.js';
 import { errorFrom, Transport, type HttpRequest, type HttpResponse } from './http.js';
 
 /** A fresh stream of a blob's bytes, or of [start, end] (inclusive) for a chunk. */
+/** Set within an attempt of a retried operation. */
+const insideAttempt = new AsyncLocalStorage<boolean>();
+
 export type BlobSource = (start?: number, end?: number) => Readable;
 
 export interface PushBlobResult {
   status: 'existed' | 'mounted' | 'uploaded';
   /** Bytes of blob content sent. */
   bytes: number;
-}
-
-/** An upload whose bytes go in as they are made, committed once their digest is known. */
-export interface StreamedUpload {
-  write(chunk: Buffer): void;
-  /** Every byte written: the registry checks them against `digest` and stores the blob. */
-  commit(digest: Digest): Promise<void>;
-  abort(err: Error): void;
 }
 
 export interface RegistryClientOptions {
@@ -104,20 +100,39 @@ export class RegistryClient {
     this.transport.close();
   }
 
-  private withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
-    // a time budget, not a count: a blob outlives a run of transient faults (4 and more in a
-    // row) with exponential backoff, and a registry that stays down fails in bounded time
-    return retry(fn, {
-      attempts: 12,
-      budgetMs: 120_000,
-      baseDelayMs: 250,
-      maxDelayMs: 15_000,
-      ...this.opts.retry,
-      isRetryable: isTemporary,
-      retryAfterMs: retryAfterOf,
-      onRetry: (err, attempt, delay) =>
-        this.opts.onRetry?.(`${what}: ${(err as Error).message}; retry ${attempt} in ${delay} ms`),
-    });
+  private async withRetry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    // one policy per operation: a request made within another's attempt (a HEAD within a push,
+    // the first ping) is retried by that attempt, never on its own as well
+    if (insideAttempt.getStore()) return fn();
+    // a time budget, not a count: a blob outlives a run of transient faults with exponential
+    // backoff, and a registry that stays down fails in bounded time, saying how it was tried
+    const started = Date.now();
+    let attempts = 0;
+    try {
+      return await retry(
+        () => {
+          attempts++;
+          return insideAttempt.run(true, fn);
+        },
+        {
+          attempts: Number.POSITIVE_INFINITY,
+          budgetMs: 120_000,
+          baseDelayMs: 250,
+          maxDelayMs: 15_000,
+          ...this.opts.retry,
+          isRetryable: isTemporary,
+          retryAfterMs: retryAfterOf,
+          onRetry: (err, attempt, delay) =>
+            this.opts.onRetry?.(
+              `${what}: ${(err as Error).message}; retry ${attempt} in ${delay} ms`,
+            ),
+        },
+      );
+    } catch (err) {
+      if (attempts > 1 && err instanceof RegistryError)
+        err.message += ` (given up after ${attempts} attempts over ${((Date.now() - started) / 1000).toFixed(1)} s)`;
+      throw err;
+    }
   }
 
   /** GET /v2/: learns the scheme (https, or http where allowed) and the auth challenge. */
@@ -144,7 +159,9 @@ export class RegistryClient {
         throw errorFrom(
           { method: 'GET', url: `${base}/v2/` },
           res,
-          `${this.registry} does not answer as a registry`,
+          res.status >= 500
+            ? `${this.registry} is having an outage (it answers ${res.status} where the registry API should be)`
+            : `${this.registry} does not answer as a registry`,
         );
       this.base = base;
     });
@@ -267,9 +284,9 @@ export class RegistryClient {
   openBlob(repository: string, digest: Digest): BlobSource {
     return (start, end) => {
       const out = new PassThrough();
-      const url = this.url(`/v2/${repository}/blobs/${digest}`);
       void (async () => {
         await this.ping();
+        const url = this.url(`/v2/${repository}/blobs/${digest}`);
         const authorization = await this.auth.header([repositoryScope(repository, 'pull')]);
         const headers: Record<string, string> = {
           ...(authorization ? { Authorization: authorization } : {}),
@@ -302,7 +319,29 @@ export class RegistryClient {
           );
         }
         res.on('error', (err) => out.destroy(err));
-        res.pipe(out);
+        if (start !== undefined) return void res.pipe(out);
+        // a whole blob is checked as it passes: a corrupted read fails the copy it feeds
+        const counter = new DigestingCounter();
+        res.on('data', (c: Buffer) => counter.update(c));
+        res.on('end', () => {
+          const got = counter.digest();
+          if (got !== digest)
+            out.destroy(
+              new RegistryError(
+                'GET',
+                url,
+                undefined,
+                [],
+                undefined,
+                CORRUPT_READ,
+                `served ${got}`,
+              ),
+            );
+        });
+        res.pipe(out, { end: false });
+        res.on('end', () => {
+          if (!out.destroyed) out.end();
+        });
       })().catch((err: Error) => out.destroy(err));
       return out;
     };
@@ -310,20 +349,18 @@ export class RegistryClient {
 
   /**
    * Makes a blob exist in repository: already there, mounted from one of `mountFrom` (same
-   * registry), or uploaded — streamed in one PUT, or in chunks when larger than chunkSize. A
-   * blob the caller knows to be new (`fresh`) is uploaded without a HEAD first.
+   * registry), or uploaded — streamed in one PUT, or in chunks when larger than chunkSize. It
+   * is always asked about first: nothing the repository has is sent again.
    */
   async pushBlob(
     repository: string,
     desc: Pick<Descriptor, 'digest' | 'size'>,
     source: BlobSource,
     mountFrom: readonly string[] = [],
-    opts: { fresh?: boolean } = {},
   ): Promise<PushBlobResult> {
     const push = repositoryScope(repository, 'pull,push');
     return this.withRetry(`push blob ${desc.digest}`, async () => {
-      if (!opts.fresh && (await this.blobExists(repository, desc.digest)))
-        return { status: 'existed', bytes: 0 };
+      if (await this.blobExists(repository, desc.digest)) return { status: 'existed', bytes: 0 };
       let location: string | undefined;
       for (const from of mountFrom.filter((r) => r !== repository)) {
         const res = await this.request(
@@ -409,66 +446,6 @@ export class RegistryClient {
       }
       return { status: 'uploaded', bytes: desc.size };
     });
-  }
-
-  /**
-   * Starts an upload before the blob's digest is known (POST, then one PATCH whose body streams
-   * as it is written, as `docker push` uploads); `commit` ends it with the digest (PUT). Not
-   * retried: a caller that still has the bytes falls back to pushBlob.
-   */
-  streamBlob(repository: string): StreamedUpload {
-    const push = repositoryScope(repository, 'pull,push');
-    // the compressor never waits for the network: what is not yet sent waits here
-    const body = new PassThrough({ highWaterMark: 1 << 30 });
-    // a failed upload is reported by commit; writes after it go nowhere, quietly
-    body.on('error', () => undefined);
-    let sent = false;
-    const patched = (async () => {
-      const started = await this.request(
-        {
-          method: 'POST',
-          url: `/v2/${repository}/blobs/uploads/`,
-          headers: { 'Content-Length': '0' },
-        },
-        [push],
-        [202],
-      );
-      const location = headerOf(started, 'location');
-      if (!location) throw new Error('upload started without a Location');
-      const res = await this.request(
-        {
-          method: 'PATCH',
-          url: this.resolve(location),
-          headers: { 'Content-Type': 'application/octet-stream' },
-          body: () => {
-            if (sent) throw new Error('a streamed upload cannot be sent twice');
-            sent = true;
-            return body;
-          },
-        },
-        [push],
-        [202],
-      );
-      return headerOf(res, 'location') ?? location;
-    })();
-    patched.catch(() => body.destroy());
-    return {
-      write: (chunk) => void body.write(chunk),
-      abort: (err) => body.destroy(err),
-      commit: async (digest) => {
-        body.end();
-        const location = await patched;
-        await this.request(
-          {
-            method: 'PUT',
-            url: withDigest(this.resolve(location), digest),
-            headers: { 'Content-Length': '0' },
-          },
-          [push],
-          [201],
-        );
-      },
-    };
   }
 
   private resolve(location: string): string {
@@ -634,14 +611,15 @@ function withDigest(location: string, digest: Digest): string {
 function checkDigest(body: Buffer, digest: Digest, method: string, url: string): Buffer {
   const actual = sha256Digest(body);
   if (digest.startsWith('sha256:') && actual !== digest) {
+    // a corrupted read: read again, as a cut one is
     throw new RegistryError(
       method,
       url,
-      200,
+      undefined,
       [],
       undefined,
-      undefined,
-      `content digest ${actual} does not match ${digest}`,
+      CORRUPT_READ,
+      `served ${actual}, not ${digest}`,
     );
   }
   return body;

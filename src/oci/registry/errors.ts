@@ -8,7 +8,10 @@ export interface RegistryErrorCode {
 
 /** The spec's codes that mean "try again later". */
 const TEMPORARY_CODES = new Set(['TOOMANYREQUESTS', 'UNAVAILABLE']);
+/** A blob that came back other than its digest: the read is retried, as a cut one is. */
+export const CORRUPT_READ = 'ECORRUPTREAD';
 const TEMPORARY_NETWORK = new Set([
+  CORRUPT_READ,
   'ECONNRESET',
   'EPIPE',
   'ETIMEDOUT',

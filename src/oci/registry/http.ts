@@ -60,7 +60,16 @@ export class Transport {
   async send(req: HttpRequest): Promise<HttpResponse> {
     const res = await this.open(req);
     const chunks: Buffer[] = [];
-    for await (const c of res) chunks.push(c as Buffer);
+    try {
+      for await (const c of res) chunks.push(c as Buffer);
+    } catch (err) {
+      // cut while its body was read: as temporary as a reset before the answer
+      throw networkError(
+        req,
+        err as NodeJS.ErrnoException,
+        `after ${res.statusCode}, reading the body`,
+      );
+    }
     return { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) };
   }
 
@@ -87,19 +96,7 @@ export class Transport {
       r.on('timeout', () =>
         r.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
       );
-      r.on('error', (err: NodeJS.ErrnoException) =>
-        reject(
-          new RegistryError(
-            req.method,
-            req.url,
-            undefined,
-            [],
-            undefined,
-            err.code ?? 'ECONNRESET',
-            err.message,
-          ),
-        ),
-      );
+      r.on('error', (err: NodeJS.ErrnoException) => reject(networkError(req, err)));
       const body = req.body;
       if (body === undefined) r.end();
       else if (Buffer.isBuffer(body)) {
@@ -119,6 +116,20 @@ export class Transport {
     this.https.destroy();
     this.unverified?.destroy();
   }
+}
+
+/** A request cut by the network (a reset, a timeout), named by its method and URL. */
+function networkError(req: HttpRequest, err: NodeJS.ErrnoException, when?: string): RegistryError {
+  const cause = err.message && err.message !== err.code ? err.message : '';
+  return new RegistryError(
+    req.method,
+    req.url,
+    undefined,
+    [],
+    undefined,
+    err.code ?? (err instanceof RegistryError ? err.networkCode : undefined) ?? 'ECONNRESET',
+    [when, cause].filter(Boolean).join(': ') || undefined,
+  );
 }
 
 /** Turns a non-2xx response into a RegistryError with the registry's codes and Retry-After. */

@@ -56,7 +56,6 @@ describe('provenanceStatement', () => {
         platforms: ['linux/amd64'],
         main: '.',
         ldflags: ['-s', '-w', '-X', `main.token=${TOKEN}`],
-        tags: [],
         buildTags: [],
         base: 'scratch',
       },

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,5 +89,32 @@ describe('reproducible layers', () => {
       ['/a', 0o700],
       ['/a/b', 0o755],
     ]);
+  });
+});
+
+describe('a full disk', () => {
+  const root = process.getuid?.() === 0;
+  if (!root) console.warn('skipped: a full disk is a 64 KiB tmpfs, and mounting one needs root');
+  (root ? it : it.skip)('is said with the file and the room it needed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'layer-full-'));
+    const small = join(dir, 'small');
+    const bin = join(dir, 'app');
+    writeFileSync(bin, randomBytes(1 << 20));
+    execFileSync('mkdir', [small]);
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small]);
+    try {
+      const out = join(small, 'layer.tar.gz');
+      const entries = [
+        { path: '/app', type: 'file' as const, mode: 0o755, file: bin, size: 1 << 20 },
+      ];
+      await expect(writeLayer(entries, out, { mtime: 1_700_000_000 })).rejects.toThrow(
+        new RegExp(
+          `^No space left on the device to write ${out}: it needed about 1\\.0 MiB, 0\\.0 MiB are free there$`,
+        ),
+      );
+    } finally {
+      execFileSync('umount', [small]);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
