@@ -6,6 +6,7 @@ export interface RegistryErrorCode {
   message?: string;
 }
 
+const NEVER_TEMPORARY = new Set([400, 401, 403, 404]);
 /** The spec's codes that mean "try again later". */
 const TEMPORARY_CODES = new Set(['TOOMANYREQUESTS', 'UNAVAILABLE']);
 /** A blob that came back other than its digest: the read is retried, as a cut one is. */
@@ -45,8 +46,12 @@ export class RegistryError extends Error {
     this.url = redacted;
   }
 
-  /** 408, 429, 5xx (but 501), the spec's temporary codes, and connection resets. */
+  /**
+   * 408, 429, 5xx (but 501), the spec's temporary codes, resets and timeouts, corrupted reads;
+   * never 400, 401, 403 or 404, whatever code comes with them: asking again changes nothing.
+   */
   get temporary(): boolean {
+    if (this.status !== undefined && NEVER_TEMPORARY.has(this.status)) return false;
     if (this.codes.some((c) => TEMPORARY_CODES.has(c.code))) return true;
     if (this.status === undefined)
       return this.networkCode !== undefined && TEMPORARY_NETWORK.has(this.networkCode);

@@ -86,7 +86,9 @@ describe('registry errors', () => {
     [429, [], true],
     [408, [], true],
     [404, [{ code: 'MANIFEST_UNKNOWN' }], false],
-    [400, [{ code: 'TOOMANYREQUESTS' }], true],
+    [400, [{ code: 'TOOMANYREQUESTS' }], false],
+    [403, [{ code: 'UNAVAILABLE' }], false],
+    [502, [{ code: 'DENIED' }], true],
     [401, [{ code: 'UNAUTHORIZED' }], false],
   ])('status %d %j temporary=%s', (status, codes, temporary) => {
     expect(new RegistryError('GET', 'https://r/v2/', status, codes).temporary).toBe(temporary);
