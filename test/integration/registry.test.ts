@@ -443,6 +443,28 @@ describe('pushing through a fault-injecting proxy', () => {
     }
   });
 
+  it('a copy whose source lacks the blob fails at once, naming the read, not the upload', async () => {
+    const source = new RegistryClient(registry.host, { retry: noSleep });
+    const target = new RegistryClient(registry.host, { retry: noSleep });
+    const missing = { digest: `sha256:${'0'.repeat(64)}` as const, size: 2048 };
+    try {
+      const started = Date.now();
+      const err = await target
+        .pushBlob('copy-target/app', missing, source.openBlob('nowhere/app', missing.digest))
+        .then(
+          () => new Error('expected a failure'),
+          (e: unknown) => e as Error,
+        );
+      expect(err.message).toMatch(
+        /^GET http:\/\/127\.0\.0\.1:\d+\/v2\/nowhere\/app\/blobs\/sha256:0{64}: 404 — blob read failed$/,
+      );
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      source.close();
+      target.close();
+    }
+  });
+
   it('when a push cannot complete, no tag points at missing content', async () => {
     const proxy = await startFaultProxy(port());
     try {

@@ -96,7 +96,11 @@ export class Transport {
       r.on('timeout', () =>
         r.destroy(Object.assign(new Error('request timed out'), { code: 'ETIMEDOUT' })),
       );
-      r.on('error', (err: NodeJS.ErrnoException) => reject(networkError(req, err)));
+      // a body read from elsewhere that failed (a copy's source) is that read's error, said as
+      // it is: a blob missing at the source is no reset of this request
+      r.on('error', (err: NodeJS.ErrnoException) =>
+        reject(err instanceof RegistryError ? err : networkError(req, err)),
+      );
       const body = req.body;
       if (body === undefined) r.end();
       else if (Buffer.isBuffer(body)) {
