@@ -429,7 +429,7 @@ describe('pushing through a fault-injecting proxy', () => {
         expect(retries).toEqual([
           expect.stringMatching(
             new RegExp(
-              `network error ECORRUPTREAD — GET http://127\\.0\\.0\\.1:\\d+/v2/source/app/blobs/${layer.digest}: network error ECORRUPTREAD — served sha256:`,
+              `^push blob ${layer.digest}: GET http://127\\.0\\.0\\.1:\\d+/v2/source/app/blobs/${layer.digest}: network error ECORRUPTREAD — served sha256:[0-9a-f]{64}; retry 1 in \\d+ ms$`,
             ),
           ),
         ]);
