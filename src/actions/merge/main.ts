@@ -67,8 +67,9 @@ export async function main(): Promise<void> {
       await timeline.phase('push', async (attrs) => {
         const target = new RegistryTarget(pool.client(repo.registry), repo.repository);
         const all = sources.flatMap((s) => s.manifests);
-        const needed = [];
-        for (const m of all) if (!(await target.hasManifest(m.manifest.digest))) needed.push(m);
+        // asked at once, for the count reported below
+        const there = await Promise.all(all.map((m) => target.hasManifest(m.manifest.digest)));
+        const needed = all.filter((_, i) => !there[i]);
         try {
           await checkBlobs(target, sources);
         } catch (err) {
