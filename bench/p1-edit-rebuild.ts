@@ -22,7 +22,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { STATIC_BASE_BUILD_TAGS } from '../src/build/base.js';
+import { STATIC_BASE_BUILD_TAGS } from '../src/image/base.js';
 import { readTimeline } from '../src/runtime/timeline.js';
 import { Job } from '../test/harness/runner.js';
 import { startRegistry, type RunningRegistry } from '../test/integration/support/registry.js';

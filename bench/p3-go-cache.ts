@@ -11,7 +11,7 @@ import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { STATIC_BASE_BUILD_TAGS } from '../src/build/base.js';
+import { STATIC_BASE_BUILD_TAGS } from '../src/image/base.js';
 import { readTimeline } from '../src/runtime/timeline.js';
 import { Job } from '../test/harness/runner.js';
 import { requireGo } from '../test/integration/support/require.js';

@@ -1,11 +1,11 @@
-import type { PlatformImage } from '../build/builder.js';
+import type { BuildInfo } from '../tools/go/buildinfo.js';
 import type { Descriptor } from '../oci/descriptor.js';
 import type { Digest } from '../oci/digest.js';
 import { artifactManifest } from '../oci/artifact.js';
 import { Annotation, MediaType } from '../oci/mediatypes.js';
-import { formatPlatform } from '../oci/platform.js';
-import type { ArtifactToPush } from '../publish/target.js';
-import { toBlob } from '../oci/manifest.js';
+import { formatPlatform, type Platform } from '../oci/platform.js';
+import type { ArtifactToPush } from '../oci/blob.js';
+import { toBlob, type Blob } from '../oci/manifest.js';
 import { provenanceStatement, type BuildParameters, type BuildRun } from './provenance.js';
 import { cyclonedxDocument, SBOM_MEDIA_TYPE, spdxDocument, type SbomFormat } from './sbom.js';
 import { timestamp, type AttestedImage } from './subject.js';
@@ -17,10 +17,19 @@ export interface AttestOptions {
   name: string;
   created: string;
   revision: string;
-  /** Each platform's final base, when a registry image. */
-  baseFor: (platform: string) => { name: string; digest: Digest } | undefined;
   run: BuildRun;
   parameters: BuildParameters;
+}
+
+/** What an SBOM and a provenance statement need of one built platform image. */
+export interface ImageToAttest {
+  platform: Platform;
+  manifest: Blob;
+  descriptor: Descriptor;
+  /** The binary's Go build info: what its SBOM lists (none: nothing to attest). */
+  buildInfo?: BuildInfo;
+  /** Its base, when an image in a registry. */
+  base?: { name: string; digest: Digest };
 }
 
 /** What was attached to one platform image: the artifacts' manifest digests. */
@@ -34,7 +43,7 @@ export interface Attached {
  * subject is that platform's manifest. Deterministic: one commit, the same SBOM bytes.
  */
 export function attestations(
-  images: readonly PlatformImage[],
+  images: readonly ImageToAttest[],
   o: AttestOptions,
 ): { artifacts: ArtifactToPush[]; attached: Record<string, Attached> } {
   const artifacts: ArtifactToPush[] = [];
@@ -42,7 +51,7 @@ export function attestations(
   for (const image of images) {
     if (!image.buildInfo) continue;
     const platform = formatPlatform(image.platform);
-    const base = o.baseFor(platform);
+    const base = image.base;
     const subject: AttestedImage = {
       name: o.name,
       platform,
@@ -68,6 +77,17 @@ export function attestations(
     attached[platform] = entry;
   }
   return { artifacts, attached };
+}
+
+/** One line per platform: what was attached to it. */
+export function describeAttached(
+  attached: Record<string, Attached>,
+  sbom: string | false,
+): string[] {
+  return Object.entries(attached).map(
+    ([p, a]) =>
+      `${p}: ${[a.sbom ? `SBOM (${sbom}) ${a.sbom}` : '', a.provenance ? `provenance ${a.provenance}` : ''].filter(Boolean).join(', ')}`,
+  );
 }
 
 /** One document attached to an image: an OCI 1.1 artifact whose subject is that image's manifest. */

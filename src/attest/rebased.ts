@@ -1,8 +1,8 @@
-import type { BuildInfo, BuildInfoModule } from '../build/go/buildinfo.js';
+import type { BuildInfo, BuildInfoModule } from '../tools/go/buildinfo.js';
 import type { Descriptor } from '../oci/descriptor.js';
 import type { Digest } from '../oci/digest.js';
 import { MediaType } from '../oci/mediatypes.js';
-import type { ArtifactToPush } from '../publish/target.js';
+import type { ArtifactToPush } from '../oci/blob.js';
 import { attestation, type Attached } from './artifacts.js';
 import { IN_TOTO_STATEMENT, SLSA_PROVENANCE_V1, type BuildRun } from './provenance.js';
 import { cyclonedxDocument, SBOM_MEDIA_TYPE, spdxDocument, type SbomFormat } from './sbom.js';

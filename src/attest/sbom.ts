@@ -1,4 +1,4 @@
-import type { BuildInfoModule } from '../build/go/buildinfo.js';
+import type { BuildInfoModule } from '../tools/go/buildinfo.js';
 import type { Digest } from '../oci/digest.js';
 import {
   compiled,

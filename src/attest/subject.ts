@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BuildInfo, BuildInfoModule } from '../build/go/buildinfo.js';
+import type { BuildInfo, BuildInfoModule } from '../tools/go/buildinfo.js';
 import type { Digest } from '../oci/digest.js';
 
 /** One platform image and what went into it: what an SBOM and a provenance statement describe. */

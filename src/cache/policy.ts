@@ -66,19 +66,9 @@ export function worthSaving(
 }
 
 /**
- * A build cache restored exactly is worth saving again, without what this run left unused, when
- * the restore wrote many entries the build never read: every later restore writes them again and
- * every trim deletes them again, a cost per file (a quarter of a millisecond or more each on a
- * slow disk) rather than per byte. Go's records of each compile's output are such entries: a
- * cached build never reads them, so a cache first saved by a cold build carries one per package
- * (~730 for examples/orders-api's two platforms) until it is saved again.
- *
- * Only a run that compiled something saves — new entries of at least MIN_COMPILED_BYTES (the
- * smallest package Go compiles is ~2.4 KiB; a build that compiled nothing writes a few hundred
- * bytes of bookkeeping), so a second run of one commit saves nothing — and only when the unused
- * entries are at least UNUSED_PER_NEW times the new ones (each edit leaves the previous edit's
- * outputs unused, about as many as it adds: that alone is not worth an upload) and at least
- * MIN_UNUSED_SHARE of the entries there after the restore.
+ * A build cache restored exactly is saved again, without what this run left unused, when the
+ * restore wrote many entries the build never read and this run compiled something; the figures
+ * behind these thresholds are in docs/decisions/cache-saving.md.
  */
 export const MIN_COMPILED_BYTES = 2 << 10;
 export const UNUSED_PER_NEW = 4;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { execFile } from '../runtime/exec.js';
 
 /** What a workflow run tells about the commit being built, from GITHUB_* and the event payload. */
 export interface GitContext {
@@ -44,4 +45,19 @@ export function gitContextFromEnv(env: NodeJS.ProcessEnv = process.env): GitCont
   if (pr?.base?.ref) ctx.baseRef = pr.base.ref;
   if (payload.repository?.default_branch) ctx.defaultBranch = payload.repository.default_branch;
   return ctx;
+}
+
+/** The image's time: SOURCE_DATE_EPOCH, else the commit's, else 0 — the same for every rebuild of a commit. */
+export async function sourceEpoch(
+  dir: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  if (env.SOURCE_DATE_EPOCH && /^\d+$/.test(env.SOURCE_DATE_EPOCH))
+    return Number(env.SOURCE_DATE_EPOCH);
+  const r = await execFile('git', ['-C', dir, 'log', '-1', '--format=%ct'], {
+    silent: true,
+    allowFailure: true,
+  }).catch(() => undefined);
+  const out = r?.exitCode === 0 ? r.stdout.trim() : '';
+  return /^\d+$/.test(out) ? Number(out) : 0;
 }

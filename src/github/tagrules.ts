@@ -1,6 +1,7 @@
 import { ValidationError } from '../runtime/errors.js';
 import type { GitContext } from './context.js';
-import { sanitizeTag } from './metadata.js';
+import { deriveMetadata, sanitizeTag } from './metadata.js';
+import { isValidTag } from '../oci/reference.js';
 
 /**
  * docker/metadata-action's `tags` rules and `flavor`, the same tags for the same git context:
@@ -305,4 +306,38 @@ export function evaluateTagRules(
     if (!tags.includes(latest)) tags.push(latest);
   }
   return { version: tags[0] ?? '', tags };
+}
+
+/**
+ * The image's tags and version: metadata-action rules when given (plus plain tags), else the
+ * plain tags, else gantry's conventions from git. A tag made from a git ref (a branch named `-`)
+ * that is not an OCI tag is refused, naming the ref it came from.
+ */
+export function imageTags(
+  given: {
+    input: string;
+    accepted: string;
+    tags: readonly string[];
+    rules: readonly TagRule[];
+    flavor: Flavor;
+  },
+  git: GitContext,
+): { tags: string[]; version: string } {
+  const conventions = deriveMetadata(git, '');
+  const ruled = given.rules.length
+    ? evaluateTagRules(given.input, given.rules, given.flavor, git)
+    : undefined;
+  const made = ruled ? ruled.tags : given.tags.length ? [] : conventions.tags;
+  const invalid = made.find((t) => !isValidTag(t));
+  if (invalid !== undefined)
+    throw new ValidationError(
+      given.input,
+      invalid,
+      given.accepted,
+      `the tags made for ${git.ref || 'this run'} include one that is not an OCI tag`,
+    );
+  return {
+    tags: ruled ? [...ruled.tags, ...given.tags] : given.tags.length ? [...given.tags] : made,
+    version: ruled?.version || conventions.version,
+  };
 }

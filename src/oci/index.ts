@@ -9,6 +9,21 @@ export function isAttestation(d: Descriptor): boolean {
 }
 
 /**
+ * The platform images an index lists: entries with a platform, not `unknown/unknown` and not an
+ * attestation manifest (BuildKit's, or anything annotated as one).
+ */
+export function platformImages(manifests: readonly Descriptor[]): Descriptor[] {
+  return manifests.filter((d) => d.platform && !isUnknownPlatform(d.platform) && !isAttestation(d));
+}
+
+/** `{ "linux/amd64": "sha256:…" }`: each platform image's manifest digest. */
+export function platformDigests(manifests: readonly Descriptor[]): Record<string, string> {
+  return Object.fromEntries(
+    platformImages(manifests).map((d) => [formatPlatform(d.platform!), d.digest]),
+  );
+}
+
+/**
  * Assembles an index from child descriptors, keeping their order; platform images first in the
  * order given, each attestation manifest after them (as BuildKit writes them). Two children of
  * the same platform, or a platform image without a platform, are an error: the index would be
@@ -36,4 +51,20 @@ export function buildIndex(
   if (opts.annotations && Object.keys(opts.annotations).length > 0)
     index.annotations = opts.annotations;
   return { index, blob: toBlob(mediaType, index) };
+}
+
+/**
+ * One index over the children of several images, in their order: a Docker manifest list only
+ * when every child is a Docker manifest and nothing is annotated, else an OCI index.
+ */
+export function indexOver(
+  children: readonly Descriptor[],
+  annotations: Record<string, string>,
+): { index: ImageIndex; blob: Blob } {
+  const allDocker = children.every((c) => c.mediaType === MediaType.dockerManifest);
+  const mediaType =
+    allDocker && Object.keys(annotations).length === 0
+      ? MediaType.dockerManifestList
+      : MediaType.ociIndex;
+  return buildIndex(children, { annotations, mediaType });
 }

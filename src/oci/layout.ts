@@ -8,7 +8,7 @@ import type { Descriptor } from './descriptor.js';
 import { DigestingCounter, digestAlgorithm, digestHex, type Digest } from './digest.js';
 import type { ImageIndex } from './manifest.js';
 import { Annotation, MediaType } from './mediatypes.js';
-import type { BlobSource } from './registry/client.js';
+import type { BlobSource } from './blob.js';
 
 export const LAYOUT_VERSION = { imageLayoutVersion: '1.0.0' } as const;
 

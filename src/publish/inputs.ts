@@ -1,3 +1,5 @@
+import * as core from '../runtime/core.js';
+import { RegistryPool } from '../oci/registry/pool.js';
 import { SBOM_FORMATS, type SbomFormat } from '../attest/sbom.js';
 import type { Credentials } from '../oci/registry/auth.js';
 import { InvalidReferenceError } from '../oci/errors.js';
@@ -93,4 +95,26 @@ export function readSbomFormat(input: string): SbomFormat | false | undefined {
 /** How long a registry operation is retried for: seconds from an input (1–3600, default 120), in ms. */
 export function readRetryBudget(input: string): number {
   return readInteger(input, 120, 1, 3600) * 1000;
+}
+
+/** What every action that reads or writes a registry takes alike. */
+export interface RegistryInputs {
+  credentials?: Credentials;
+  insecureRegistries?: readonly string[];
+  retryBudgetMs?: number;
+}
+
+/**
+ * The registry clients of one run: the login goes to `loginRegistry` only (any other registry
+ * gets ~/.docker/config.json's), and every retry is logged.
+ */
+export function registryPool(inputs: RegistryInputs, loginRegistry?: string): RegistryPool {
+  return new RegistryPool({
+    ...(inputs.credentials && loginRegistry
+      ? { credentials: inputs.credentials, loginRegistry }
+      : {}),
+    ...(inputs.insecureRegistries ? { insecureRegistries: inputs.insecureRegistries } : {}),
+    ...(inputs.retryBudgetMs ? { retryBudgetMs: inputs.retryBudgetMs } : {}),
+    onRetry: (m) => core.info(m),
+  });
 }

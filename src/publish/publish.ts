@@ -1,26 +1,17 @@
-import { Readable } from 'node:stream';
+import * as core from '../runtime/core.js';
+import type { Timeline } from '../runtime/timeline.js';
 import { mapLimit } from '../runtime/concurrency.js';
-import type { Descriptor } from '../oci/descriptor.js';
 import type { Digest } from '../oci/digest.js';
 import type { Blob } from '../oci/manifest.js';
-import type { BlobSource } from '../oci/registry/client.js';
+import {
+  blobToPush,
+  bufferSource,
+  type ArtifactToPush,
+  type BlobToPush,
+  type ManifestToPush,
+} from '../oci/blob.js';
 import { EMPTY_DESCRIPTOR, EMPTY_JSON } from '../oci/artifact.js';
-import type { ArtifactToPush, Target } from './target.js';
-
-/** A blob to publish: its descriptor and how to read it. */
-export interface BlobToPush {
-  descriptor: Pick<Descriptor, 'digest' | 'size'>;
-  source: BlobSource;
-  /** Repositories it may be mounted from, on `mountRegistry` (any target registry when unset). */
-  mountFrom?: readonly string[];
-  mountRegistry?: string;
-}
-
-/** One image manifest and everything it points at. */
-export interface ManifestToPush {
-  manifest: Blob;
-  blobs: BlobToPush[];
-}
+import type { Target } from './target.js';
 
 export interface PublishStats {
   blobsUploaded: number;
@@ -29,19 +20,6 @@ export interface PublishStats {
   bytesUploaded: number;
   manifests: number;
   artifacts: number;
-}
-
-/** A serialised config (or any small blob) as something to push. */
-export function blobToPush(blob: Blob): BlobToPush {
-  return {
-    descriptor: { digest: blob.digest, size: blob.bytes.length },
-    source: bufferSource(blob.bytes),
-  };
-}
-
-export function bufferSource(bytes: Buffer): BlobSource {
-  return (start, end) =>
-    Readable.from([bytes.subarray(start ?? 0, end === undefined ? undefined : end + 1)]);
 }
 
 /**
@@ -121,4 +99,24 @@ function artifactBlobs(a: ArtifactToPush): BlobToPush[] {
     { descriptor: EMPTY_DESCRIPTOR, source: bufferSource(EMPTY_JSON) },
     blobToPush(a.content),
   ];
+}
+
+/** publish(), timed on the timeline (`push`, or `oci-layout`), and what went where said. */
+export async function publishTimed(
+  timeline: Timeline,
+  target: Target,
+  image: { images: readonly ManifestToPush[]; index: Blob },
+  tags: readonly string[],
+  opts: { artifacts?: readonly ArtifactToPush[] } = {},
+): Promise<PublishStats> {
+  const layout = target.name.startsWith('oci:');
+  return timeline.phase(layout ? 'oci-layout' : 'push', async (attrs) => {
+    const s = await publish(target, image.images, image.index, tags, opts);
+    const where = layout ? { dir: target.name.slice(4) } : { repository: target.name };
+    Object.assign(attrs, { ...where, tags: [...tags], ...s });
+    core.info(
+      `Published ${target.name}@${image.index.digest} ${tags.length ? `as ${tags.join(', ')}` : 'by digest, untagged'}: ${s.blobsUploaded} blobs uploaded (${s.bytesUploaded} bytes), ${s.blobsMounted} mounted, ${s.blobsExisting} already there`,
+    );
+    return s;
+  });
 }

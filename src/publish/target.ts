@@ -10,9 +10,9 @@ import {
 import { OciLayout } from '../oci/layout.js';
 import { toBlob, type Blob, type ImageIndex } from '../oci/manifest.js';
 import { MediaType } from '../oci/mediatypes.js';
-import { RegistryError } from '../oci/registry/errors.js';
-import { bufferSource } from './publish.js';
-import type { BlobSource, PushBlobResult, RegistryClient } from '../oci/registry/client.js';
+import { isNotFound } from '../oci/registry/errors.js';
+import { bufferSource, type ArtifactToPush, type BlobSource } from '../oci/blob.js';
+import type { PushBlobResult, RegistryClient } from '../oci/registry/client.js';
 
 /** Where images go: a registry repository or an OCI layout. One interface, two sinks. */
 export interface Target {
@@ -44,13 +44,6 @@ export class StoredWrongError extends Error {
   constructor(target: string, digest: Digest, why: string) {
     super(`${target} took ${digest} but does not give it back as it was sent: ${why}`);
   }
-}
-
-/** An SBOM or attestation to attach: its manifest (with a subject) and the document it carries. */
-export interface ArtifactToPush {
-  manifest: Blob;
-  content: Blob;
-  subject: Digest;
 }
 
 /** One upload per digest per target: a layer pushed early is not pushed again by publish. */
@@ -123,7 +116,7 @@ export class RegistryTarget implements Target {
     const current = this.client.getManifest(this.repository, tag).then(
       (b) => JSON.parse(b.bytes.toString('utf8')) as ImageIndex,
       (err: unknown) => {
-        if (err instanceof RegistryError && err.status === 404) return undefined;
+        if (isNotFound(err)) return undefined;
         throw err;
       },
     );
@@ -157,6 +150,12 @@ export class LayoutTarget implements Target {
   readonly name: string;
   constructor(readonly layout: OciLayout) {
     this.name = `oci:${layout.dir}`;
+  }
+  /** The layout in `dir`, made when it is not there yet. */
+  static async open(dir: string): Promise<LayoutTarget> {
+    const layout = new OciLayout(dir);
+    await layout.init();
+    return new LayoutTarget(layout);
   }
   async putBlob(
     desc: Pick<Descriptor, 'digest' | 'size'>,
@@ -207,4 +206,25 @@ export class LayoutTarget implements Target {
     );
     await this.layout.addToIndex(referrerDescriptor(a.manifest));
   }
+}
+
+/**
+ * One target per repository: a registry's first repository gets the bytes; its others mount
+ * them from it (published after it).
+ */
+export function registryTargets<T extends { ref: { registry: string; repository: string } }>(
+  destinations: readonly T[],
+  clientFor: (registry: string) => RegistryClient,
+): (T & { target: RegistryTarget })[] {
+  const firstIn = new Map<string, string>();
+  return destinations.map((d) => {
+    const holder = firstIn.get(d.ref.registry);
+    if (!holder) firstIn.set(d.ref.registry, d.ref.repository);
+    const target = new RegistryTarget(
+      clientFor(d.ref.registry),
+      d.ref.repository,
+      holder ? [holder] : [],
+    );
+    return { ...d, target };
+  });
 }

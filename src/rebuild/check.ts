@@ -1,4 +1,4 @@
-import { GO_VERSION_ANNOTATION, STAGE_BASES_ANNOTATION } from '../build/annotations.js';
+import { GO_VERSION_ANNOTATION, STAGE_BASES_ANNOTATION } from '../image/annotations.js';
 import { Annotation } from '../oci/mediatypes.js';
 
 /** What one platform's image says it was built from (its manifest's annotations). */

@@ -2,7 +2,7 @@ import type { Descriptor } from '../oci/descriptor.js';
 import type { Digest } from '../oci/digest.js';
 import { toBlob, type Blob, type ImageConfig, type ImageManifest } from '../oci/manifest.js';
 import { Annotation, MediaType } from '../oci/mediatypes.js';
-import type { PlatformBase } from '../build/base.js';
+import type { PlatformBase } from '../image/base.js';
 
 /** Why an image cannot be rebased: said as it is, the image is left alone. */
 export class RebaseRefusal extends Error {

@@ -126,7 +126,7 @@ describe('build-push builder: buildkit (buildctl stand-in)', () => {
     expect(argv).toEqual(expect.arrayContaining(['--local', `context=${ws}`]));
     // the Dockerfile goes in a directory of its own, beside the ignore rules gantry adds (.git)
     expect(argv.find((a) => a.startsWith('dockerfile='))).toMatch(
-      /^dockerfile=.*\/gantry-buildkit-[^/]+\/dockerfile$/,
+      /^dockerfile=.*\/buildkit\/dockerfile$/,
     );
     expect(opts).toEqual(
       expect.arrayContaining([
@@ -156,7 +156,7 @@ describe('build-push builder: buildkit (buildctl stand-in)', () => {
     expect(run.log).not.toContain(GHA_TOKEN);
   });
 
-  test('push: false writes the OCI layout buildctl exports', async () => {
+  test('push: false writes the OCI layout buildctl exports, published into oci-layout like any image', async () => {
     const { run, calls } = await build(workspace(true), {
       builder: 'buildkit',
       push: 'false',
@@ -164,10 +164,14 @@ describe('build-push builder: buildkit (buildctl stand-in)', () => {
     });
     expect(run.errors).toEqual([]);
     const argv = calls[0]!.argv;
+    // BuildKit exports into the build's own folder; publish writes the user's layout from it
     expect(argv[argv.indexOf('--output') + 1]).toMatch(
-      /^type=oci,dest=.*\/out,tar=false,oci-mediatypes=true,rewrite-timestamp=true$/,
+      /^type=oci,dest=[^,]*\/buildkit\/oci,tar=false,oci-mediatypes=true,rewrite-timestamp=true$/,
     );
     expect(run.outputs.digest).toBe(indexDigest);
+    expect(
+      existsSync(join(run.outputs['oci-layout']!, 'blobs', 'sha256', indexDigest.slice(7))),
+    ).toBe(true);
     const index = JSON.parse(
       readFileSync(join(run.outputs['oci-layout']!, 'index.json'), 'utf8'),
     ) as ImageIndex;

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CA_ROOTS_SOURCE } from '../../src/build/static/ca-roots.js';
+import { CA_ROOTS_SOURCE } from '../../src/image/static-base/ca-roots.generated.js';
 import type { ImageIndex, ImageManifest } from '../../src/oci/manifest.js';
 import { Job } from '../harness/runner.js';
 import { requireGo, requireRoot } from './support/require.js';

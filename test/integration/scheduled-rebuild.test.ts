@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STAGE_BASES_ANNOTATION } from '../../src/build/annotations.js';
+import { STAGE_BASES_ANNOTATION } from '../../src/image/annotations.js';
 import type { Digest } from '../../src/oci/digest.js';
 import { buildIndex } from '../../src/oci/index.js';
 import {

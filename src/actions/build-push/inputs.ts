@@ -1,11 +1,12 @@
 import type { SbomFormat } from '../../attest/sbom.js';
-import { COMPRESSIONS, LEVELS, zstdAvailable, type Compression } from '../../build/compress.js';
+import { COMPRESSIONS, LEVELS, zstdAvailable, type Compression } from '../../image/compress.js';
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import * as core from '../../runtime/core.js';
-import { parseCacheSpec, type CacheSpec } from '../../build/buildkit/argv.js';
-import { isAbsolute, join, posix } from 'node:path';
-import { MAIN_ACCEPTED } from '../../build/go/compile.js';
-import { resolveInside } from '../../runtime/workspace.js';
+import { parseCacheSpec, type CacheSpec } from '../../builders/buildkit/argv.js';
+import { isAbsolute, join, posix, relative } from 'node:path';
+import { MAIN_ACCEPTED } from '../../tools/go/compile.js';
+import { resolveInside, workspaceRoot } from '../../runtime/workspace.js';
 import { InvalidPlatformError } from '../../oci/errors.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../oci/platform.js';
 import { isValidTag, referenceName, type Reference } from '../../oci/reference.js';
@@ -407,4 +408,158 @@ export function targetsOf(
 
 export function dockerfileIn(context: string): boolean {
   return existsSync(join(context, 'Dockerfile'));
+}
+
+/** Where the image goes: registry repositories with their tags, or an OCI layout. */
+export interface Destinations {
+  /** Each repository with the tags publish moves there (none when pushed by digest). */
+  registries: { ref: Reference; tags: string[] }[];
+  /** With push-by-digest: the tags merge will move (the metadata output names them). */
+  intended: string[];
+  /** The OCI layout written ('' for none), and the names it lists the image under. */
+  layoutDir: string;
+  layoutTags: string[];
+}
+
+/** The builder that runs: `auto` chosen by what the context holds. */
+export function builderOf(inputs: BuildPushInputs): 'go' | 'buildkit' | 'pack' {
+  if (inputs.builder !== 'auto') return inputs.builder;
+  if (dockerfileIn(inputs.context)) return 'buildkit';
+  if (existsSync(join(inputs.context, 'go.mod'))) return 'go';
+  throw new ValidationError(
+    INPUT.context,
+    inputs.context,
+    'a Go module (go.mod) or a directory with a Dockerfile',
+    'builder: auto found neither',
+  );
+}
+
+/** Where the image goes, checked against the builder before anything is built. */
+export function destinationsOf(
+  inputs: BuildPushInputs,
+  builder: 'go' | 'buildkit' | 'pack',
+  tags: readonly string[],
+  runnerTemp: string,
+): Destinations {
+  const targets = [...targetsOf(inputs.images, inputs.images.length ? tags : inputs.tags).values()];
+  const push = inputs.push ?? targets.length > 0;
+  const fail = (input: string, given: string, accepted: string, why: string) => {
+    throw new ValidationError(input, given, accepted, why);
+  };
+  const intended: string[] = [];
+  if (inputs.pushByDigest) {
+    if (targets.length === 0 || !push)
+      fail(
+        INPUT.pushByDigest,
+        'true',
+        'true with images to push to (and push not false)',
+        'there is nowhere to push',
+      );
+    if (builder === 'pack')
+      fail(
+        INPUT.pushByDigest,
+        'true',
+        'false with builder: pack',
+        'pack publishes each platform under a tag',
+      );
+    // pushed by digest, tagged by the merge step once every runner's platform is there
+    for (const t of targets) {
+      intended.push(...t.tags.map((tag) => `${referenceName(t.ref)}:${tag}`));
+      t.tags = [];
+    }
+  }
+  if (push && targets.length === 0)
+    fail(
+      INPUT.images,
+      '',
+      'image names (or full references in tags) to push to',
+      'push: true needs somewhere to push',
+    );
+  if (builder !== 'go' && push && inputs.ociLayout)
+    fail(
+      INPUT.ociLayout,
+      inputs.ociLayout,
+      `empty with builder: ${builder} and push: true`,
+      'this builder writes a registry or an OCI layout, not both',
+    );
+  if (builder === 'pack') {
+    if (!push)
+      fail(
+        INPUT.push,
+        'false',
+        'push: true with images or full-reference tags',
+        'builder: pack publishes to a registry; it writes no OCI layout',
+      );
+    for (const t of targets.slice(1))
+      fail(
+        INPUT.images,
+        referenceName(t.ref),
+        'one image repository with builder: pack (the merge action copies an index to others)',
+        'pack publishes to one',
+      );
+  }
+  const registries = push ? targets : [];
+  return {
+    registries,
+    intended,
+    layoutDir: inputs.ociLayout || (push ? '' : join(runnerTemp, 'gantry', 'oci-layout')),
+    layoutTags: tags.filter((t) => !t.includes('/')),
+  };
+}
+
+/** The inputs each builder cannot take, refused before anything is built. */
+export async function checkBuilderInputs(
+  inputs: BuildPushInputs,
+  builder: 'go' | 'buildkit' | 'pack',
+): Promise<void> {
+  if (builder === 'buildkit') {
+    const dockerfile = inputs.file || join(inputs.context, 'Dockerfile');
+    if (!(await stat(dockerfile).catch(() => undefined))?.isFile())
+      throw new ValidationError(
+        INPUT.file,
+        relative(workspaceRoot(), dockerfile),
+        'a Dockerfile in the workspace (default: Dockerfile in context)',
+        'no such file',
+      );
+    if (inputs.sbom === 'cyclonedx')
+      throw new ValidationError(
+        INPUT.sbom,
+        'cyclonedx',
+        'spdx or false with builder: buildkit',
+        "BuildKit's SBOM generator writes SPDX",
+      );
+    if (inputs.provenance === 'max') {
+      const secret = Object.entries(inputs.buildArgs).find(([, v]) => core.holdsSecret(v));
+      if (secret)
+        throw new ValidationError(
+          INPUT.buildArgs,
+          `${secret[0]}=***`,
+          'build args without secrets with provenance: max (pass secrets with secrets or secret-envs)',
+          'provenance: max publishes every build-arg value beside the image',
+        );
+      core.warning(
+        'provenance: max publishes every build-arg value beside the image (BuildKit mode=max); pass secrets with secrets or secret-envs, never as build args',
+      );
+    }
+  }
+  if (builder === 'pack') {
+    if (inputs.compression.compression !== 'gzip')
+      throw new ValidationError(
+        INPUT.compression,
+        inputs.compression.compression,
+        'gzip with builder: pack',
+        'pack writes gzip layers only',
+      );
+    for (const [input, given] of [
+      [INPUT.sbom, inputs.sbom],
+      [INPUT.provenance, inputs.provenance],
+    ] as const)
+      if (given)
+        throw new ValidationError(
+          input,
+          String(given),
+          'false or empty with builder: pack',
+          'pack writes its own SBOM layers (pack sbom download) and no provenance',
+        );
+  }
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { ValidationError } from '../../runtime/errors.js';
-import { validateImportPath } from '../../build/go/gopath.js';
+import { validateImportPath } from '../../tools/go/gopath.js';
 import { SAVE_POLICIES, type SavePolicy } from '../../cache/policy.js';
 import { readByteSize, readEnum, readInteger, readPath, readString } from '../../runtime/inputs.js';
 import { workspaceRoot } from '../../runtime/workspace.js';

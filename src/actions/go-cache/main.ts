@@ -2,8 +2,8 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import * as core from '../../runtime/core.js';
-import { goMissing } from '../../build/go/compile.js';
-import { isGopathRepo, placeInGopath } from '../../build/go/gopath.js';
+import { goMissing } from '../../tools/go/compile.js';
+import { isGopathRepo, placeInGopath } from '../../tools/go/gopath.js';
 import {
   combineHits,
   type CacheBackend,

@@ -1,10 +1,10 @@
 import * as core from '../../runtime/core.js';
 import { InvalidIndexError } from '../../oci/errors.js';
 import { formatReference, referenceName } from '../../oci/reference.js';
-import { RegistryPool } from '../../publish/clients.js';
+import { registryPool } from '../../publish/inputs.js';
+import { platformDigests } from '../../oci/index.js';
 import {
   checkBlobs,
-  copyPlan,
   mergeIndex,
   MissingBlobError,
   MissingManifestError,
@@ -21,13 +21,7 @@ export async function main(): Promise<void> {
   const inputs = readInputs();
   const timeline = new Timeline('merge');
   const first = inputs.tags[0]!;
-  const pool = new RegistryPool({
-    ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
-    loginRegistry: first.registry,
-    insecureRegistries: inputs.insecureRegistries,
-    retryBudgetMs: inputs.retryBudgetMs,
-    onRetry: (m) => core.info(m),
-  });
+  const pool = registryPool(inputs, first.registry);
   try {
     const sources = await timeline.phase('resolve', async (attrs) => {
       const resolved = [];
@@ -49,11 +43,7 @@ export async function main(): Promise<void> {
       return resolved;
     });
     const { index, blob } = mergeIndex(sources, inputs.annotations);
-    const platforms = index.manifests
-      .filter((m) => m.platform && m.platform.os !== 'unknown')
-      .map((m) =>
-        [m.platform!.os, m.platform!.architecture, m.platform!.variant].filter(Boolean).join('/'),
-      );
+    const platforms = Object.keys(platformDigests(index.manifests));
     core.info(`Index ${blob.digest} (${index.mediaType}) over ${platforms.join(', ')}`);
 
     const repos = new Map<string, { registry: string; repository: string; tags: string[] }>();
@@ -79,7 +69,7 @@ export async function main(): Promise<void> {
         }
         // every manifest, there or not: a blob the target lacks is mounted or copied before
         // the index names it
-        const stats = await publish(target, copyPlan(all), blob, repo.tags);
+        const stats = await publish(target, all, blob, repo.tags);
         Object.assign(attrs, {
           repository: name,
           tags: repo.tags,

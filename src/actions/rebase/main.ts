@@ -1,208 +1,19 @@
 import { buildRun } from '../../attest/provenance.js';
 import { rebasedAttestations, type RebasedImage } from '../../attest/rebased.js';
-import { resolveBase, type PlatformBase } from '../../build/base.js';
 import { gitContextFromEnv } from '../../github/context.js';
-import type { Digest } from '../../oci/digest.js';
 import { isAttestation } from '../../oci/index.js';
-import {
-  descriptorOf,
-  toBlob,
-  type ImageConfig,
-  type ImageIndex,
-  type ImageManifest,
-} from '../../oci/manifest.js';
+import { descriptorOf, toBlob, type ImageIndex } from '../../oci/manifest.js';
 import { Annotation, ATTESTATION } from '../../oci/mediatypes.js';
-import { parsePlatform } from '../../oci/platform.js';
-import {
-  formatReference,
-  parseReference,
-  referenceName,
-  type Reference,
-} from '../../oci/reference.js';
-import type { RegistryClient } from '../../oci/registry/client.js';
-import { isNotFound } from '../../oci/registry/errors.js';
-import { RegistryPool } from '../../publish/clients.js';
-import {
-  blobToPush,
-  publish,
-  type BlobToPush,
-  type ManifestToPush,
-} from '../../publish/publish.js';
+import { formatReference, referenceName } from '../../oci/reference.js';
+import { registryPool } from '../../publish/inputs.js';
+import { publish } from '../../publish/publish.js';
 import { RegistryTarget } from '../../publish/target.js';
-import { readAttachments, type Attachments } from '../../rebuild/attached.js';
-import { readPublished } from '../../rebuild/read.js';
-import { RebaseRefusal, rebaseImage, type PlatformImageRead } from '../../rebuild/rebase.js';
+import { planRebase, type PlatformPlan } from '../../rebuild/plan.js';
+import { RebaseRefusal } from '../../rebuild/rebase.js';
 import * as core from '../../runtime/core.js';
 import { UserError, ValidationError } from '../../runtime/errors.js';
 import { Timeline } from '../../runtime/timeline.js';
 import { INPUT, OUTPUT, readInputs, type RebaseInputs } from './inputs.js';
-
-/** The image as it is: each platform's manifest and config; a missing image is a bad input. */
-async function readImage(client: RegistryClient, image: Reference) {
-  const read = await readPublished(client, image, { configs: true });
-  if (!read)
-    throw new ValidationError(
-      INPUT.image,
-      formatReference(image),
-      'an image that exists',
-      'the registry has no such image',
-    );
-  return {
-    ...read,
-    platforms: read.platforms.map((p) => ({ ...p, config: p.config! })),
-  };
-}
-
-/** The base a platform image records, read by its digest: layers, config, where to read them. */
-async function recordedBase(
-  pool: RegistryPool,
-  image: PlatformImageRead,
-): Promise<{ name: string; ref: Reference; base: PlatformBase }> {
-  const name = image.manifest.annotations?.[Annotation.baseName];
-  const digest = image.manifest.annotations?.[Annotation.baseDigest] as Digest | undefined;
-  if (!name || !digest)
-    throw new RebaseRefusal(
-      `${image.platform}: the image records no base (${Annotation.baseName}/${Annotation.baseDigest} on its manifest); rebuild it`,
-    );
-  const ref = parseReference(name, { defaultTag: 'latest' });
-  const client = pool.client(ref.registry);
-  let blob;
-  try {
-    blob = await client.getManifest(ref.repository, digest);
-  } catch (err) {
-    if (isNotFound(err))
-      throw new RebaseRefusal(
-        `${image.platform}: the recorded base ${name}@${digest} is no longer in its registry, so its layers cannot be told apart; rebuild it`,
-      );
-    throw err;
-  }
-  if (blob.digest !== digest)
-    throw new RebaseRefusal(
-      `${image.platform}: the registry answered ${blob.digest} for the recorded base digest ${digest}; rebuild it`,
-    );
-  const manifest = JSON.parse(blob.bytes.toString('utf8')) as ImageManifest;
-  const config = JSON.parse(
-    (await client.getBlob(ref.repository, manifest.config.digest)).toString('utf8'),
-  ) as ImageConfig;
-  return {
-    name,
-    ref,
-    base: {
-      platform: parsePlatform(image.platform),
-      manifestMediaType: blob.mediaType,
-      manifestDigest: digest,
-      config,
-      layers: manifest.layers,
-    },
-  };
-}
-
-interface PlatformPlan {
-  platform: string;
-  from: string;
-  to: string;
-  /** The digest the new base's reference resolved to (its index), for the index annotation. */
-  baseTop: Digest;
-  push?: ManifestToPush;
-  oldDigest: Digest;
-  /** The new base of this platform, by digest. */
-  base: { name: string; digest: Digest };
-  /** The image's time, which a rebase keeps. */
-  created: string;
-  /** What the old platform image had attached (read for a moved platform only). */
-  attached?: Attachments;
-}
-
-async function plan(pool: RegistryPool, inputs: RebaseInputs, timeline: Timeline) {
-  const client = pool.client(inputs.image.registry);
-  const read = await timeline.phase('read', async (attrs) => {
-    const r = await readImage(client, inputs.image);
-    attrs.platforms = r.platforms.map((p) => p.platform);
-    return r;
-  });
-  const plans = await timeline.phase('bases', async () => {
-    const recorded = [];
-    for (const p of read.platforms) recorded.push({ image: p, ...(await recordedBase(pool, p)) });
-    // one resolution per new base name, for the platforms that use it
-    const byName = new Map<string, typeof recorded>();
-    for (const r of recorded) {
-      const name = inputs.base || r.name;
-      byName.set(name, [...(byName.get(name) ?? []), r]);
-    }
-    const out: PlatformPlan[] = [];
-    for (const [name, uses] of byName) {
-      let next;
-      try {
-        next = await resolveBase(
-          INPUT.base,
-          name,
-          uses.map((u) => parsePlatform(u.image.platform)),
-          (r) => pool.client(r),
-        );
-      } catch (err) {
-        // the recorded base gone or lacking a platform is a refusal, not a bad input
-        if (err instanceof ValidationError && !inputs.base)
-          throw new RebaseRefusal(`the base ${name}: ${err.detail ?? err.message}; rebuild it`);
-        throw err;
-      }
-      const nextRef = next.reference!;
-      const baseClient = next.client!;
-      for (const u of uses) {
-        const now = next.perPlatform.get(u.image.platform)!;
-        const newDigest = now.manifestDigest!;
-        const from = `${u.name}@${u.base.manifestDigest}`;
-        const to = `${formatReference(nextRef)}@${newDigest}`;
-        const baseTop = next.digest!;
-        const common = {
-          platform: u.image.platform,
-          from,
-          to,
-          baseTop,
-          oldDigest: u.image.digest,
-          base: { name: formatReference(nextRef), digest: newDigest },
-          created: u.image.config.created ?? '',
-        };
-        if (newDigest === u.base.manifestDigest && formatReference(nextRef) === u.name) {
-          out.push(common);
-          continue;
-        }
-        const rebased = rebaseImage(
-          u.image,
-          u.base,
-          { ...now, manifestDigest: newDigest },
-          formatReference(nextRef),
-        );
-        const blobs: BlobToPush[] = [
-          ...now.layers.map((d) => ({
-            descriptor: d,
-            source: baseClient.openBlob(nextRef.repository, d.digest),
-            mountFrom: [nextRef.repository],
-            mountRegistry: nextRef.registry,
-          })),
-          ...rebased.appLayers.map((d) => ({
-            descriptor: d,
-            source: client.openBlob(inputs.image.repository, d.digest),
-            mountFrom: [inputs.image.repository],
-            mountRegistry: inputs.image.registry,
-          })),
-          blobToPush(rebased.config),
-        ];
-        out.push({ ...common, push: { manifest: rebased.manifest, blobs } });
-      }
-    }
-    return out;
-  });
-  await timeline.phase('attestations', async (attrs) => {
-    const moved = plans.filter((p) => p.push);
-    await Promise.all(
-      moved.map(async (p) => {
-        p.attached = await readAttachments(client, inputs.image.repository, p.oldDigest);
-      }),
-    );
-    attrs.sboms = moved.filter((p) => p.attached?.sbom).length;
-  });
-  return { read, plans };
-}
 
 /**
  * The rebased images' SBOMs and provenance, as `sbom` and `provenance` say; by default as the
@@ -257,17 +68,19 @@ function attestRebased(
 export async function main(): Promise<void> {
   const inputs = readInputs();
   const timeline = new Timeline('rebase');
-  const pool = new RegistryPool({
-    ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
-    loginRegistry: inputs.image.registry,
-    insecureRegistries: inputs.insecureRegistries,
-    retryBudgetMs: inputs.retryBudgetMs,
-    onRetry: (m) => core.info(m),
-  });
+  const pool = registryPool(inputs, inputs.image.registry);
   try {
     let read, plans;
     try {
-      ({ read, plans } = await plan(pool, inputs, timeline));
+      ({ read, plans } = await planRebase(
+        pool,
+        {
+          image: inputs.image,
+          base: inputs.base,
+          inputs: { image: INPUT.image, base: INPUT.base },
+        },
+        timeline,
+      ));
     } catch (err) {
       if (err instanceof RebaseRefusal)
         throw new UserError(`Cannot rebase ${formatReference(inputs.image)}: ${err.message}`);

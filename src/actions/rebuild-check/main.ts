@@ -1,10 +1,12 @@
-import { resolveBase } from '../../build/base.js';
+import { resolveBase } from '../../image/base.js';
 import { redactUrl, redactUrls } from '../../runtime/redact.js';
 import { escapeMarkdown } from '../../report/markdown.js';
-import { readPublished } from '../../rebuild/read.js';
+import { formatPlatform } from '../../oci/platform.js';
+import { readImage, registryStore } from '../../oci/read.js';
 import { parsePlatform } from '../../oci/platform.js';
 import { formatReference } from '../../oci/reference.js';
-import { RegistryPool } from '../../publish/clients.js';
+import type { RegistryPool } from '../../oci/registry/pool.js';
+import { registryPool } from '../../publish/inputs.js';
 import {
   decide,
   newerGoPatch,
@@ -22,11 +24,15 @@ async function recordedOf(
   pool: RegistryPool,
   inputs: ReturnType<typeof readInputs>,
 ): Promise<Recorded[] | undefined> {
-  const read = await readPublished(pool.client(inputs.image.registry), inputs.image, {
-    configs: false,
-  });
-  return read?.platforms.map((p) =>
-    readRecorded(p.platform, p.manifest.annotations, inputs.base || undefined),
+  const { image } = inputs;
+  const store = registryStore(pool.client(image.registry), image.repository);
+  const read = await readImage(store, image.digest ?? image.tag ?? 'latest');
+  return read?.manifests.map((m) =>
+    readRecorded(
+      formatPlatform(m.descriptor.platform!),
+      m.manifest.annotations,
+      inputs.base || undefined,
+    ),
   );
 }
 
@@ -55,12 +61,7 @@ async function goReleases(
 export async function main(): Promise<void> {
   const inputs = readInputs();
   const timeline = new Timeline('rebuild-check');
-  const pool = new RegistryPool({
-    ...(inputs.credentials ? { credentials: inputs.credentials } : {}),
-    loginRegistry: inputs.image.registry,
-    insecureRegistries: inputs.insecureRegistries,
-    onRetry: (m) => core.info(m),
-  });
+  const pool = registryPool(inputs, inputs.image.registry);
   const reasons: Reason[] = [];
   let rebaseable = true;
   try {

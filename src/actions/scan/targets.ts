@@ -6,9 +6,10 @@ import { isIndexMediaType, MediaType } from '../../oci/mediatypes.js';
 import type { ImageIndex, ImageManifest } from '../../oci/manifest.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { formatReference } from '../../oci/reference.js';
+import { platformImages } from '../../oci/index.js';
+import { readTop, registryStore } from '../../oci/read.js';
 import { isNotFound } from '../../oci/registry/errors.js';
-import { RegistryPool } from '../../publish/clients.js';
-import { referenceInput } from '../../publish/inputs.js';
+import { referenceInput, registryPool } from '../../publish/inputs.js';
 import { ValidationError } from '../../runtime/errors.js';
 import { IMAGE_ACCEPTED as ACCEPTED, INPUT, type ScanInputs } from './inputs.js';
 
@@ -108,9 +109,7 @@ export async function imageTargets(inputs: ScanInputs, viewsDir: string): Promis
         { label: value, command: 'image', args: ['--input', dir], subject: top.digest },
       ]);
     const blob = await readFile(join(dir, 'blobs', ...top.digest.split(':')), 'utf8');
-    const images = (JSON.parse(blob) as ImageIndex).manifests.filter(
-      (m) => m.platform && m.platform.os !== 'unknown',
-    );
+    const images = platformImages((JSON.parse(blob) as ImageIndex).manifests);
     if (images.length === 1)
       return maybeSboms([
         {
@@ -148,31 +147,32 @@ export async function imageTargets(inputs: ScanInputs, viewsDir: string): Promis
     );
   }
   const ref = referenceInput(INPUT.image, value, ACCEPTED);
-  const pool = new RegistryPool({
-    ...(inputs.credentials ? { credentials: inputs.credentials, loginRegistry: ref.registry } : {}),
-  });
+  const pool = registryPool(inputs, ref.registry);
   try {
     const client = pool.client(ref.registry);
-    let top;
-    try {
-      top = await client.getManifest(ref.repository, ref.digest ?? ref.tag ?? 'latest');
-    } catch (err) {
-      if (isNotFound(err))
-        throw new ValidationError(INPUT.image, value, ACCEPTED, 'the registry has no such image');
-      throw err;
-    }
+    const image = await readTop(
+      registryStore(client, ref.repository),
+      ref.digest ?? ref.tag ?? 'latest',
+    );
+    if (!image)
+      throw new ValidationError(INPUT.image, value, ACCEPTED, 'the registry has no such image');
     const pinned = (digest: Digest) =>
       formatReference({ registry: ref.registry, repository: ref.repository, digest });
-    const targets: (ImageTarget & { subject: string })[] = isIndexMediaType(top.mediaType)
-      ? (JSON.parse(top.bytes.toString('utf8')) as ImageIndex).manifests
-          .filter((m) => m.platform && m.platform.os !== 'unknown')
-          .map((m) => ({
-            label: `${value} ${formatPlatform(m.platform!)}`,
-            command: 'image' as const,
-            args: [pinned(m.digest)],
-            subject: m.digest,
-          }))
-      : [{ label: value, command: 'image', args: [pinned(top.digest)], subject: top.digest }];
+    const targets: (ImageTarget & { subject: string })[] = image.index
+      ? platformImages(image.index.manifests).map((m) => ({
+          label: `${value} ${formatPlatform(m.platform!)}`,
+          command: 'image' as const,
+          args: [pinned(m.digest)],
+          subject: m.digest,
+        }))
+      : [
+          {
+            label: value,
+            command: 'image',
+            args: [pinned(image.top.digest)],
+            subject: image.top.digest,
+          },
+        ];
     if (!inputs.sbom) return targets.map(({ subject: _, ...t }) => t);
     return await preferSboms(
       targets,

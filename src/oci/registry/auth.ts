@@ -84,26 +84,14 @@ export class Authenticator {
   private async fetchToken(ch: Challenge, scopes: string[]): Promise<CachedToken> {
     const realm = ch.params.realm;
     if (!realm)
-      throw new RegistryError(
-        'GET',
-        `https://${this.registry}/v2/`,
-        401,
-        [],
-        undefined,
-        undefined,
-        'Bearer challenge without a realm',
-      );
+      throw new RegistryError('GET', `https://${this.registry}/v2/`, 401, {
+        detail: 'Bearer challenge without a realm',
+      });
     const url = new URL(realm);
     if (this.credentials && url.protocol !== 'https:' && !this.plainHttpAllowed)
-      throw new RegistryError(
-        'GET',
-        url.toString(),
-        undefined,
-        [],
-        undefined,
-        undefined,
-        `the token service of ${this.registry} is not https (${url.protocol}//${url.host}): its credentials are sent only over https, or over http to a loopback registry or one in insecure-registries`,
-      );
+      throw new RegistryError('GET', url.toString(), undefined, {
+        detail: `the token service of ${this.registry} is not https (${url.protocol}//${url.host}): its credentials are sent only over https, or over http to a loopback registry or one in insecure-registries`,
+      });
     if (ch.params.service) url.searchParams.set('service', ch.params.service);
     for (const s of scopes) url.searchParams.append('scope', s);
     const headers: Record<string, string> = this.credentials

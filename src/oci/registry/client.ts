@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { PassThrough, type Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { isLoopbackHost } from '../../runtime/net.js';
 import { retry, type RetryOptions } from '../../runtime/retry.js';
+import type { BlobSource } from '../blob.js';
 import type { Descriptor } from '../descriptor.js';
 import { DigestingCounter, sha256Digest, type Digest } from '../digest.js';
 import { type Blob, mediaTypeOfManifest } from '../manifest.js';
@@ -11,11 +12,8 @@ import { Authenticator, parseChallenge, repositoryScope, type Credentials } from
 import { CORRUPT_READ, isTemporary, RegistryError, retryAfterOf } from './errors.js';
 import { errorFrom, Transport, type HttpRequest, type HttpResponse } from './http.js';
 
-/** A fresh stream of a blob's bytes, or of [start, end] (inclusive) for a chunk. */
 /** Set within an attempt of a retried operation. */
 const insideAttempt = new AsyncLocalStorage<boolean>();
-
-export type BlobSource = (start?: number, end?: number) => Readable;
 
 export interface PushBlobResult {
   status: 'existed' | 'mounted' | 'uploaded';
@@ -186,15 +184,10 @@ export class RegistryClient {
     const detail = untrusted
       ? `the TLS certificate of ${this.registry} is not trusted (${err.detail ?? err.networkCode}): trust its CA with NODE_EXTRA_CA_CERTS, or list it in insecure-registries`
       : `registry ${this.registry} is unreachable`;
-    return new RegistryError(
-      err.method,
-      err.url,
-      undefined,
-      [],
-      undefined,
-      err.networkCode,
+    return new RegistryError(err.method, err.url, undefined, {
+      networkCode: err.networkCode,
       detail,
-    );
+    });
   }
 
   /** Absolute once pinged; a relative path is made absolute by request(). */
@@ -308,15 +301,7 @@ export class RegistryClient {
         }
         if (res.statusCode !== 200 && res.statusCode !== 206) {
           res.resume();
-          throw new RegistryError(
-            'GET',
-            url,
-            res.statusCode,
-            [],
-            undefined,
-            undefined,
-            'blob read failed',
-          );
+          throw new RegistryError('GET', url, res.statusCode, { detail: 'blob read failed' });
         }
         res.on('error', (err) => out.destroy(err));
         if (start !== undefined) return void res.pipe(out);
@@ -327,15 +312,10 @@ export class RegistryClient {
           const got = counter.digest();
           if (got !== digest)
             out.destroy(
-              new RegistryError(
-                'GET',
-                url,
-                undefined,
-                [],
-                undefined,
-                CORRUPT_READ,
-                `served ${got}`,
-              ),
+              new RegistryError('GET', url, undefined, {
+                networkCode: CORRUPT_READ,
+                detail: `served ${got}`,
+              }),
             );
         });
         res.pipe(out, { end: false });
@@ -391,15 +371,9 @@ export class RegistryClient {
         location = headerOf(res, 'location');
       }
       if (!location)
-        throw new RegistryError(
-          'POST',
-          this.url(`/v2/${repository}/blobs/uploads/`),
-          202,
-          [],
-          undefined,
-          undefined,
-          'upload started without a Location',
-        );
+        throw new RegistryError('POST', this.url(`/v2/${repository}/blobs/uploads/`), 202, {
+          detail: 'upload started without a Location',
+        });
       const chunk = this.opts.chunkSize;
       if (chunk && desc.size > chunk) {
         for (let start = 0; start < desc.size; start += chunk) {
@@ -562,15 +536,9 @@ export class RegistryClient {
       );
       const answered = headerOf(res, 'docker-content-digest');
       if (answered && answered !== blob.digest) {
-        throw new RegistryError(
-          'PUT',
-          url,
-          res.status,
-          [],
-          undefined,
-          undefined,
-          `registry stored digest ${answered}, expected ${blob.digest}`,
-        );
+        throw new RegistryError('PUT', url, res.status, {
+          detail: `registry stored digest ${answered}, expected ${blob.digest}`,
+        });
       }
       return res;
     });
@@ -612,15 +580,10 @@ function checkDigest(body: Buffer, digest: Digest, method: string, url: string):
   const actual = sha256Digest(body);
   if (digest.startsWith('sha256:') && actual !== digest) {
     // a corrupted read: read again, as a cut one is
-    throw new RegistryError(
-      method,
-      url,
-      undefined,
-      [],
-      undefined,
-      CORRUPT_READ,
-      `served ${actual}, not ${digest}`,
-    );
+    throw new RegistryError(method, url, undefined, {
+      networkCode: CORRUPT_READ,
+      detail: `served ${actual}, not ${digest}`,
+    });
   }
   return body;
 }

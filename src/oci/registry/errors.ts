@@ -22,21 +22,31 @@ const TEMPORARY_NETWORK = new Set([
   'UND_ERR_SOCKET',
 ]);
 
+/** What a failed request says beyond its status: the registry's codes, Retry-After, the network error, a note. */
+export interface RegistryErrorFacts {
+  codes?: RegistryErrorCode[];
+  retryAfterMs?: number | undefined;
+  networkCode?: string | undefined;
+  detail?: string | undefined;
+}
+
 /** A failed registry request: method, redacted URL, status and the registry's own error codes. */
 export class RegistryError extends Error {
   override readonly name = 'RegistryError';
   /** Its message is complete: no stack trace is shown for it. */
   readonly expected = true;
   readonly url: string;
+  readonly codes: RegistryErrorCode[];
+  readonly retryAfterMs?: number;
+  readonly networkCode?: string;
+  readonly detail?: string;
   constructor(
     readonly method: string,
     url: string,
     readonly status: number | undefined,
-    readonly codes: RegistryErrorCode[] = [],
-    readonly retryAfterMs?: number,
-    readonly networkCode?: string,
-    readonly detail?: string,
+    facts: RegistryErrorFacts = {},
   ) {
+    const { codes = [], networkCode, detail } = facts;
     const redacted = redactUrl(url);
     const what = status !== undefined ? `${status}` : `network error ${networkCode ?? ''}`.trim();
     const codeText = codes.map((c) => (c.message ? `${c.code}: ${c.message}` : c.code)).join('; ');
@@ -44,6 +54,10 @@ export class RegistryError extends Error {
       `${method} ${redacted}: ${what}${codeText ? ` (${codeText})` : ''}${detail ? ` — ${detail}` : ''}`,
     );
     this.url = redacted;
+    this.codes = codes;
+    if (facts.retryAfterMs !== undefined) this.retryAfterMs = facts.retryAfterMs;
+    if (networkCode !== undefined) this.networkCode = networkCode;
+    if (detail !== undefined) this.detail = detail;
   }
 
   /**

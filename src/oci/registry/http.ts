@@ -125,27 +125,19 @@ export class Transport {
 /** A request cut by the network (a reset, a timeout), named by its method and URL. */
 function networkError(req: HttpRequest, err: NodeJS.ErrnoException, when?: string): RegistryError {
   const cause = err.message && err.message !== err.code ? err.message : '';
-  return new RegistryError(
-    req.method,
-    req.url,
-    undefined,
-    [],
-    undefined,
-    err.code ?? (err instanceof RegistryError ? err.networkCode : undefined) ?? 'ECONNRESET',
-    [when, cause].filter(Boolean).join(': ') || undefined,
-  );
+  return new RegistryError(req.method, req.url, undefined, {
+    networkCode:
+      err.code ?? (err instanceof RegistryError ? err.networkCode : undefined) ?? 'ECONNRESET',
+    detail: [when, cause].filter(Boolean).join(': ') || undefined,
+  });
 }
 
 /** Turns a non-2xx response into a RegistryError with the registry's codes and Retry-After. */
 export function errorFrom(req: HttpRequest, res: HttpResponse, detail?: string): RegistryError {
   const retryAfter = res.headers['retry-after'];
-  return new RegistryError(
-    req.method,
-    req.url,
-    res.status,
-    parseErrorBody(res.body),
-    parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
-    undefined,
+  return new RegistryError(req.method, req.url, res.status, {
+    codes: parseErrorBody(res.body),
+    retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter),
     detail,
-  );
+  });
 }

@@ -6,7 +6,7 @@ import { sha256Digest } from '../../../src/oci/digest.js';
 import { descriptorOf, type Blob, toBlob, type ImageConfig } from '../../../src/oci/manifest.js';
 import { MediaType } from '../../../src/oci/mediatypes.js';
 import type { Platform } from '../../../src/oci/platform.js';
-import { blobToPush, type ManifestToPush } from '../../../src/publish/publish.js';
+import { blobToPush, type ManifestToPush } from '../../../src/oci/blob.js';
 
 export interface TestImage extends ManifestToPush {
   platform: Platform;

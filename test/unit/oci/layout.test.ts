@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { sha256Digest } from '../../../src/oci/digest.js';
 import { OciLayout } from '../../../src/oci/layout.js';
 import { MediaType } from '../../../src/oci/mediatypes.js';
-import { bufferSource } from '../../../src/publish/publish.js';
+import { bufferSource } from '../../../src/oci/blob.js';
 
 describe('OCI image layout', () => {
   let dir: string;

@@ -1,4 +1,4 @@
-import type { PlatformBase } from '../../../src/build/base.js';
+import type { PlatformBase } from '../../../src/image/base.js';
 import type { Digest } from '../../../src/oci/digest.js';
 import type { ImageConfig, ImageManifest } from '../../../src/oci/manifest.js';
 import { Annotation, MediaType } from '../../../src/oci/mediatypes.js';

@@ -91,21 +91,21 @@ describe('registry errors', () => {
     [502, [{ code: 'DENIED' }], true],
     [401, [{ code: 'UNAUTHORIZED' }], false],
   ])('status %d %j temporary=%s', (status, codes, temporary) => {
-    expect(new RegistryError('GET', 'https://r/v2/', status, codes).temporary).toBe(temporary);
+    expect(new RegistryError('GET', 'https://r/v2/', status, { codes }).temporary).toBe(temporary);
   });
 
   it('classifies network errors and redacts URLs in messages', () => {
     expect(
-      new RegistryError('PUT', 'https://r/x', undefined, [], undefined, 'ECONNRESET').temporary,
+      new RegistryError('PUT', 'https://r/x', undefined, { networkCode: 'ECONNRESET' }).temporary,
     ).toBe(true);
     expect(
-      new RegistryError('PUT', 'https://r/x', undefined, [], undefined, 'ECONNREFUSED').temporary,
+      new RegistryError('PUT', 'https://r/x', undefined, { networkCode: 'ECONNREFUSED' }).temporary,
     ).toBe(false);
     const e = new RegistryError(
       'PUT',
       'https://u:pw@r.example/v2/a/blobs/uploads/1?_state=secret&digest=x',
       400,
-      [{ code: 'DIGEST_INVALID', message: 'bad' }],
+      { codes: [{ code: 'DIGEST_INVALID', message: 'bad' }] },
     );
     expect(e.message).toBe(
       'PUT https://REDACTED@r.example/v2/a/blobs/uploads/1?REDACTED: 400 (DIGEST_INVALID: bad)',
@@ -130,7 +130,10 @@ describe('registry errors', () => {
 
 describe('plain HTTP fallback after a failed TLS handshake', () => {
   const failed = (code: string, message: string) =>
-    new RegistryError('GET', 'https://r.example/v2/', undefined, [], undefined, code, message);
+    new RegistryError('GET', 'https://r.example/v2/', undefined, {
+      networkCode: code,
+      detail: message,
+    });
   const reset = failed('ECONNRESET', 'socket hang up');
   const plain = failed('EPROTO', 'wrong version number');
   const untrusted = failed('SELF_SIGNED_CERT_IN_CHAIN', 'self-signed certificate');

@@ -1,0 +1,13 @@
+import { sayingWhenMissing, type Exec } from '../runtime/exec.js';
+
+/** Runs a builder's tool; a missing one is a one-line error saying which setup action installs it. */
+export async function runTool(
+  exec: Exec,
+  file: string,
+  args: string[],
+  setup: string,
+  opts: { redact?: string[]; silent?: boolean } = {},
+): Promise<void> {
+  const say = `${file} is not on PATH; run ${setup} before build-push`;
+  await sayingWhenMissing(exec, file, say)(file, args, opts);
+}
