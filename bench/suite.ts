@@ -5,7 +5,8 @@
  *   npm run bench -- suite P1 P4  some of them
  * BENCH_ROUNDS (default 5) rounds per figure. Not a test: CI does not run it.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as prettier from 'prettier';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../test/harness/paths.js';
 import { renderTable, toJson, type Figure } from './lib/table.js';
@@ -38,3 +39,25 @@ const out = join(REPO_ROOT, 'build', 'bench-results.json');
 mkdirSync(join(REPO_ROOT, 'build'), { recursive: true });
 writeFileSync(out, JSON.stringify(toJson(figures), null, 2));
 console.log(`\n${figures.length} figures, ${ROUNDS} rounds each; JSON: build/bench-results.json`);
+
+// docs/benchmarks.md's table, between its markers: the rows of the parts just measured replaced,
+// the others kept (the prose around it says when and how each was measured)
+const doc = join(REPO_ROOT, 'docs', 'benchmarks.md');
+const [BEGIN, END] = ['<!-- bench:begin — written by `npm run bench` -->', '<!-- bench:end -->'];
+const text = readFileSync(doc, 'utf8');
+const [start, stop] = [text.indexOf(BEGIN), text.indexOf(END)];
+if (start >= 0 && stop > start) {
+  const measured = new Set(figures.map((f) => f.id));
+  const kept = text
+    .slice(start + BEGIN.length, stop)
+    .split('\n')
+    .filter((l) => /^\| P\d/.test(l) && !measured.has(l.split('|')[1]!.trim()));
+  const [head, rule, ...rows] = renderTable(figures).split('\n');
+  const order = (l: string) => l.split('|')[1]!.trim();
+  const all = [...kept, ...rows].sort((a, b) => order(a).localeCompare(order(b)));
+  const table = [head, rule, ...all].join('\n');
+  const next = `${text.slice(0, start + BEGIN.length)}\n\n${table}\n\n${text.slice(stop)}`;
+  const options = { ...(await prettier.resolveConfig(doc)), filepath: doc };
+  writeFileSync(doc, await prettier.format(next, options));
+  console.log(`docs/benchmarks.md: the ${[...measured].join(', ')} rows written`);
+}

@@ -36,7 +36,8 @@ for (const name of entries) {
   writeFileSync(join(out, 'package.json'), JSON.stringify({ type: 'module' }, null, 2) + '\n');
   // ncc copies files it believes the code reads at run time (a path.resolve(x, 'src', y) is
   // enough to ship a tree of node_modules); an action is its bundle and the chunks of the heavy
-  // libraries it imports only when needed (src/runtime/lazy.ts), so anything else is a mistake.
+  // libraries and data it imports only when needed (`await import(…)`: @actions/tool-cache, the
+  // Octokit, the static base's CA roots), so anything else is a mistake.
   const extra = readdirSync(out).filter(
     (f) => !['index.js', 'package.json', 'licenses.txt'].includes(f) && !/^\d+\.index\.js$/.test(f),
   );

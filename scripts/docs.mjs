@@ -1,26 +1,34 @@
-// Writes the reference part of README.md from the action.yml files: for every action, what it
-// does, how to use it, its inputs with defaults, its outputs and the permissions it needs (from
-// the action.yml's `# permissions:` comment lines). `npm run docs -- --check` fails when README.md
-// is not what the action.yml files say (CI runs it, as check-dist for dist/).
+// Writes every generated part of the docs from the files they describe, between
+// `<!-- <part>:begin … -->` and `<!-- <part>:end -->` markers:
+//   - each action's page (actions/<name>/README.md; the whole pipeline's: docs/pipeline.md):
+//     its reference — how to use it, its inputs with defaults, its outputs and the permissions it
+//     needs (the action.yml's `# permissions:` comment lines);
+//   - README.md: one line per action linking to its page, and the PR pipeline workflow as
+//     examples/workflows/pr-pipeline.yml has it.
+// `npm run docs -- --check` fails when a generated part is not what its source says, or when a
+// relative link of any Markdown page names a file that is not there (CI runs it, as check-dist).
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import * as prettier from 'prettier';
 import { parse } from 'yaml';
 
 const root = new URL('..', import.meta.url).pathname;
-const README = join(root, 'README.md');
-const BEGIN = '<!-- reference:begin — written by `npm run docs` from the action.yml files -->';
-const END = '<!-- reference:end -->';
+const check = process.argv.includes('--check');
 
 /** The actions: the root one (the whole pipeline), then actions/<name>, by name. */
-function actionFiles() {
-  const files = [];
-  if (existsSync(join(root, 'action.yml'))) files.push({ path: 'action.yml', uses: '' });
+function actions() {
+  const list = [];
+  if (existsSync(join(root, 'action.yml')))
+    list.push({ name: 'gantry', path: 'action.yml', uses: '', page: 'docs/pipeline.md' });
   for (const name of readdirSync(join(root, 'actions')).sort()) {
     const path = join('actions', name, 'action.yml');
-    if (existsSync(join(root, path))) files.push({ path, uses: `/actions/${name}` });
+    if (existsSync(join(root, path)))
+      list.push({ name, path, uses: `/actions/${name}`, page: `actions/${name}/README.md` });
   }
-  return files;
+  return list.map((a) => {
+    const text = readFileSync(join(root, a.path), 'utf8');
+    return { ...a, text, action: parse(text) };
+  });
 }
 
 const cell = (s) =>
@@ -37,15 +45,11 @@ function permissions(text) {
     .filter(Boolean);
 }
 
-function section({ path, uses }) {
-  const text = readFileSync(join(root, path), 'utf8');
-  const action = parse(text);
+function reference({ uses, text, action }) {
   const kind =
     action.runs?.using === 'composite' ? 'composite' : `JavaScript, ${action.runs?.using}`;
   const out = [
-    `### \`${uses ? uses.slice('/actions/'.length) : 'gantry'}\` (${kind})`,
-    '',
-    cell(action.description),
+    `## Reference (${kind})`,
     '',
     '```yaml',
     `- uses: <owner>/gantry${uses}@<commit sha>`,
@@ -72,30 +76,109 @@ function section({ path, uses }) {
   const perms = permissions(text);
   out.push(
     `Permissions: ${perms.length ? perms.map(cell).join('; ') : 'none beyond the default `contents: read`'}.`,
-    '',
   );
   return out.join('\n');
 }
 
-const readme = readFileSync(README, 'utf8');
-const start = readme.indexOf(BEGIN);
-const end = readme.indexOf(END);
-if (start < 0 || end < start) {
-  console.error(`README.md has no ${BEGIN} … ${END} part to write`);
+/** The first sentence of an action's description: its line in the README. */
+const firstSentence = (s) =>
+  cell(/^(.+?[.:;])(\s|$)/.exec(cell(s))?.[1] ?? s).replace(/[:;]$/, '.');
+
+function actionList(list) {
+  return [
+    '| action | what it does |',
+    '| --- | --- |',
+    ...list.map(
+      (a) =>
+        `| [\`${a.uses ? a.name : 'gantry'}\`](${a.page}) | ${firstSentence(a.action.description)} |`,
+    ),
+  ].join('\n');
+}
+
+const marker = (part) => ({
+  begin: `<!-- ${part}:begin — written by \`npm run docs\` -->`,
+  end: `<!-- ${part}:end -->`,
+});
+
+/** `text` with each part's body between its markers (a page without them gets them appended). */
+function withParts(file, text, parts) {
+  for (const [part, body] of Object.entries(parts)) {
+    const { begin, end } = marker(part);
+    const start = text.indexOf(begin);
+    const stop = text.indexOf(end);
+    if (start < 0 || stop < start) {
+      text = `${text.trimEnd()}\n\n${begin}\n\n${body}\n\n${end}\n`;
+      continue;
+    }
+    text = `${text.slice(0, start + begin.length)}\n\n${body}\n\n${text.slice(stop)}`;
+  }
+  return text;
+}
+
+const stale = [];
+async function write(file, parts, fresh) {
+  const path = join(root, file);
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const next = await prettier.format(withParts(file, current || fresh, parts), {
+    ...(await prettier.resolveConfig(path)),
+    filepath: path,
+  });
+  if (next === current) return;
+  if (check) stale.push(file);
+  else {
+    writeFileSync(path, next);
+    console.log(`${file}: written`);
+  }
+}
+
+const list = actions();
+for (const a of list)
+  await write(
+    a.page,
+    { reference: reference(a) },
+    `# ${a.uses ? a.name : 'gantry — the whole pipeline'}\n\n${cell(a.action.description)}\n`,
+  );
+const example = readFileSync(join(root, 'examples/workflows/pr-pipeline.yml'), 'utf8');
+await write('README.md', {
+  actions: actionList(list),
+  'pr-pipeline': `\`\`\`yaml\n${example.trimEnd()}\n\`\`\``,
+});
+
+/** Every Markdown page of the project: a relative link names a file that is there. */
+function pages() {
+  const out = ['README.md', 'CONTRIBUTING.md', 'SECURITY.md'].filter((f) =>
+    existsSync(join(root, f)),
+  );
+  const walk = (dir) => {
+    for (const e of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.md')) out.push(p);
+    }
+  };
+  walk('docs');
+  for (const a of list) if (a.uses) out.push(a.page);
+  return out;
+}
+const broken = [];
+for (const page of pages()) {
+  const text = readFileSync(join(root, page), 'utf8').replace(/```[\s\S]*?```/g, '');
+  for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+    const target = m[1].split('#')[0];
+    if (!target || /^[a-z]+:/.test(target)) continue;
+    const path = join(root, dirname(page), target);
+    if (!existsSync(path)) broken.push(`${page}: ${target} (${relative(root, path)})`);
+  }
+}
+
+if (broken.length) {
+  console.error(`Links to files that are not there:\n  ${broken.join('\n  ')}`);
   process.exit(1);
 }
-const body = actionFiles().map(section).join('\n');
-const next = await prettier.format(
-  `${readme.slice(0, start + BEGIN.length)}\n\n${body}\n${readme.slice(end)}`,
-  { ...(await prettier.resolveConfig(README)), filepath: README },
-);
-if (process.argv.includes('--check')) {
-  if (next !== readme) {
-    console.error('README.md differs from the action.yml files: run `npm run docs` and commit it.');
-    process.exit(1);
-  }
-  console.log('README.md matches the action.yml files');
-} else if (next !== readme) {
-  writeFileSync(README, next);
-  console.log('README.md: reference written from the action.yml files');
+if (stale.length) {
+  console.error(
+    `Not what the action.yml files and examples say: ${stale.join(', ')}; run \`npm run docs\` and commit.`,
+  );
+  process.exit(1);
 }
+console.log(check ? 'The docs match their sources; every link is there' : 'docs: up to date');

@@ -1,17 +1,11 @@
 import type { Descriptor } from '../oci/descriptor.js';
 import type { Digest } from '../oci/digest.js';
-import {
-  EMPTY_DESCRIPTOR,
-  EMPTY_JSON,
-  referrerDescriptor,
-  referrersTag,
-  withReferrer,
-} from '../oci/artifact.js';
+import { referrerDescriptor, referrersTag, withReferrer } from '../oci/artifact.js';
 import { OciLayout } from '../oci/layout.js';
 import { toBlob, type Blob, type ImageIndex } from '../oci/manifest.js';
 import { MediaType } from '../oci/mediatypes.js';
 import { isNotFound } from '../oci/registry/errors.js';
-import { bufferSource, type ArtifactToPush, type BlobSource } from '../oci/blob.js';
+import { type ArtifactToPush, type BlobSource } from '../oci/blob.js';
 import type { PushBlobResult, RegistryClient } from '../oci/registry/client.js';
 
 /** Where images go: a registry repository or an OCI layout. One interface, two sinks. */
@@ -32,7 +26,7 @@ export interface Target {
   readBack(blob: Blob): Promise<void>;
   /**
    * Stores artifacts that refer to one image (one subject), findable from that image (OCI 1.1
-   * referrers).
+   * referrers); their blobs are there already (publish sends every blob first).
    */
   attach(artifacts: readonly ArtifactToPush[]): Promise<void>;
 }
@@ -105,8 +99,9 @@ export class RegistryTarget implements Target {
       throw new StoredWrongError(this.name, blob.digest, 'other bytes under its digest');
   }
   /**
-   * Blobs, then the manifests by digest; a registry without the referrers API gets the subject's
-   * referrers tag (`sha256-<hex>`) — read meanwhile — extended with all of them and written once.
+   * The manifests by digest (publish sent their blobs with the image's); a registry without the
+   * referrers API gets the subject's referrers tag (`sha256-<hex>`) — read meanwhile — extended
+   * with all of them and written once.
    */
   async attach(artifacts: readonly ArtifactToPush[]): Promise<void> {
     const subject = artifacts[0]?.subject;
@@ -121,15 +116,6 @@ export class RegistryTarget implements Target {
       },
     );
     current.catch(() => undefined);
-    await Promise.all(
-      artifacts.flatMap((a) => [
-        this.putBlob(EMPTY_DESCRIPTOR, bufferSource(EMPTY_JSON)),
-        this.putBlob(
-          { digest: a.content.digest, size: a.content.bytes.length },
-          bufferSource(a.content.bytes),
-        ),
-      ]),
-    );
     // one after another: a registry with the referrers API lists them in the order they came
     const answered: boolean[] = [];
     for (const a of artifacts)
@@ -195,11 +181,6 @@ export class LayoutTarget implements Target {
   }
 
   private async attachNow(a: ArtifactToPush): Promise<void> {
-    await this.layout.writeBlob(EMPTY_DESCRIPTOR, EMPTY_JSON);
-    await this.layout.writeBlob(
-      { digest: a.content.digest, size: a.content.bytes.length },
-      a.content.bytes,
-    );
     await this.layout.writeBlob(
       { digest: a.manifest.digest, size: a.manifest.bytes.length },
       a.manifest.bytes,
