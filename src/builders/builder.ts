@@ -4,6 +4,7 @@ import type { Digest } from '../oci/digest.js';
 import type { Blob } from '../oci/manifest.js';
 import type { Platform } from '../oci/platform.js';
 import type { Reference } from '../oci/reference.js';
+import type { Credentials } from '../oci/registry/auth.js';
 import type { RegistryClient } from '../oci/registry/client.js';
 import type { Compression } from '../image/compress.js';
 import type { Timeline } from '../runtime/timeline.js';
@@ -24,6 +25,11 @@ export interface BuildRequest {
   env: Record<string, string>;
   /** Layer compression; `given` when the user chose it (BuildKit keeps its own default else). */
   compression: { compression: Compression; level: number; given: boolean };
+  /**
+   * The login the inputs gave, for its registry: a builder whose tool pushes itself (buildctl)
+   * hands it on; gantry's own clients have it already.
+   */
+  login?: { registry: string; credentials: Credentials } | undefined;
   /** Reads bases, and what a builder pushed itself, from any registry. */
   clientFor: (registry: string) => RegistryClient;
   /**

@@ -6,7 +6,7 @@ export async function runTool(
   file: string,
   args: string[],
   setup: string,
-  opts: { redact?: string[]; silent?: boolean } = {},
+  opts: { redact?: string[]; silent?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<void> {
   const say = `${file} is not on PATH; run ${setup} before build-push`;
   await sayingWhenMissing(exec, file, say)(file, args, opts);

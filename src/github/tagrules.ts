@@ -99,23 +99,29 @@ export function parseFlavor(input: string, lines: readonly string[]): Flavor {
     suffix: '',
     suffixOnLatest: false,
   };
+  // as metadata-action reads it: every field of a line, key and value trimmed, the key in any
+  // case; onlatest= applies to the prefix or suffix before it on that line
   for (const line of lines) {
-    const [head = '', ...rest] = csvFields(line);
-    const eq = head.indexOf('=');
-    const key = eq > 0 ? head.slice(0, eq) : '';
-    const value = head.slice(eq + 1);
-    const onlatest = rest.find((f) => f.startsWith('onlatest='))?.slice('onlatest='.length);
-    if (onlatest !== undefined && !['true', 'false'].includes(onlatest))
-      throw new ValidationError(input, line, FLAVOR_ACCEPTED, 'onlatest=true|false');
-    if (key === 'latest' && ['auto', 'true', 'false'].includes(value))
-      flavor.latest = value as Flavor['latest'];
-    else if (key === 'prefix') {
-      flavor.prefix = value;
-      flavor.prefixOnLatest = onlatest === 'true';
-    } else if (key === 'suffix') {
-      flavor.suffix = value;
-      flavor.suffixOnLatest = onlatest === 'true';
-    } else throw new ValidationError(input, line, FLAVOR_ACCEPTED);
+    let onLatestOf: 'prefix' | 'suffix' | undefined;
+    for (const field of csvFields(line)) {
+      const eq = field.indexOf('=');
+      if (eq < 0) throw new ValidationError(input, line, FLAVOR_ACCEPTED, 'key=value fields');
+      const key = field.slice(0, eq).trim().toLowerCase();
+      const value = field
+        .slice(eq + 1)
+        .split('=')[0]!
+        .trim();
+      if (key === 'latest' && ['auto', 'true', 'false'].includes(value))
+        flavor.latest = value as Flavor['latest'];
+      else if (key === 'prefix' || key === 'suffix') {
+        flavor[key] = value;
+        onLatestOf = key;
+      } else if (key === 'onlatest') {
+        if (!['true', 'false'].includes(value))
+          throw new ValidationError(input, line, FLAVOR_ACCEPTED, 'onlatest=true|false');
+        if (onLatestOf) flavor[`${onLatestOf}OnLatest`] = value === 'true';
+      } else throw new ValidationError(input, line, FLAVOR_ACCEPTED);
+    }
   }
   return flavor;
 }

@@ -91,14 +91,14 @@ COPY --from=build /out /srv
 `;
 
 /** A job with BuildKit installed from the mirror and its daemon started (stopped by post). */
-async function buildkitJob(workspace: string): Promise<Job> {
+async function buildkitJob(workspace: string, insecure: string[] = []): Promise<Job> {
   const job = await Job.create({ workspace });
   const setup = await job.uses('actions/setup-buildkit', {
     with: {
       version: VERSION,
       mirror: server.url,
       checksum,
-      'insecure-registries': registry.host,
+      'insecure-registries': [registry.host, ...insecure].join(','),
     },
   });
   if (setup.exitCode !== 0) throw new Error(`setup-buildkit failed:\n${setup.log}`);
@@ -268,6 +268,74 @@ describeReal('build-push on the real BuildKit', () => {
     } finally {
       await job.runPosts();
       await job.cleanup();
+    }
+  }, 240_000);
+
+  it('FROM base-${TARGETARCH}: each platform built on its own stage’s base, as BuildKit resolves the automatic platform ARGs', async () => {
+    const ws = serviceWorkspace(`ARG REGISTRY=${registry.host}
+FROM \${REGISTRY}/base/runtime:1 AS base-amd64
+FROM \${REGISTRY}/base/builder:1 AS base-arm64
+FROM base-\${TARGETARCH}
+ARG TARGETOS TARGETARCH
+COPY hello.txt /srv/hello-\${TARGETOS}-\${TARGETARCH}.txt
+`);
+    const job = await buildkitJob(ws);
+    try {
+      const run = await buildBoth(job, 'per-arch');
+      expect(run.errors).toEqual([]);
+      const platformDigests = JSON.parse(run.outputs['platform-digests']!) as Record<
+        string,
+        string
+      >;
+      const want: Record<string, string> = {
+        'linux/amd64': 'base/runtime',
+        'linux/arm64': 'base/builder',
+      };
+      for (const [platform, digest] of Object.entries(platformDigests)) {
+        const { json: manifest } = await inspect(`${registry.host}/app@${digest}`);
+        expect([
+          manifest.annotations!['org.opencontainers.image.base.name'],
+          manifest.annotations!['org.opencontainers.image.base.digest'],
+        ]).toEqual([
+          `${registry.host}/${want[platform]}:1`,
+          baseDigests[want[platform]!]![platform],
+        ]);
+      }
+      // the index names no one base: its platforms have two
+      const { json: index } = await inspect(`${registry.host}/app:per-arch`);
+      expect(index.annotations?.['org.opencontainers.image.base.name']).toBeUndefined();
+    } finally {
+      await job.runPosts();
+      await job.cleanup();
+    }
+  }, 240_000);
+
+  it('pushes to a registry that demands a login with username/password alone (no docker login)', async () => {
+    const user = { username: 'ci', password: 'buildkit-s3cret-never-printed' };
+    const locked = await startRegistry({ htpasswd: user });
+    const ws = serviceWorkspace(DOCKERFILE(registry.host));
+    const job = await buildkitJob(ws, [locked.host]);
+    try {
+      const run = await job.uses('actions/build-push', {
+        with: {
+          builder: 'buildkit',
+          platforms: 'linux/amd64,linux/arm64',
+          images: `${locked.host}/app`,
+          tags: 'locked',
+          username: user.username,
+          password: user.password,
+        },
+      });
+      expect(run.errors).toEqual([]);
+      expect(run.log).not.toContain(user.password);
+      const raw = await skopeoInspectRaw(`${locked.host}/app:locked`, {
+        creds: `${user.username}:${user.password}`,
+      });
+      expect(sha256Digest(raw)).toBe(run.outputs.digest);
+    } finally {
+      await job.runPosts();
+      await job.cleanup();
+      await locked.stop();
     }
   }, 240_000);
 

@@ -86,6 +86,7 @@ export async function main(inputs = readInputs()): Promise<void> {
       annotations: inputs.annotations,
       env: inputs.env,
       compression: inputs.compression,
+      login: pool.login,
       clientFor: (r) => pool.client(r),
       destinations: dest.registries.map((d) => d.ref),
       workDir,

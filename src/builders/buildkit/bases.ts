@@ -85,6 +85,40 @@ export async function resolveStageBases(
 }
 
 /**
+ * The bases of a Dockerfile whose stages differ by target platform (`FROM base-${TARGETARCH}`):
+ * each platform's stages resolved for that platform, one entry per stage and base with the
+ * digests of every platform it is used on. Stages that read alike on every platform are resolved
+ * once for all of them.
+ */
+export async function resolvePlatformBases(
+  input: string,
+  stagesOf: readonly { platform: Platform; stages: readonly Stage[] }[],
+  clientFor: (registry: string) => RegistryClient,
+  buildPlatform: Platform,
+): Promise<StageBase[]> {
+  const first = JSON.stringify(stagesOf[0]?.stages ?? []);
+  if (stagesOf.every((s) => JSON.stringify(s.stages) === first))
+    return resolveStageBases(
+      input,
+      stagesOf[0]?.stages ?? [],
+      stagesOf.map((s) => s.platform),
+      clientFor,
+      buildPlatform,
+    );
+  const lists = await Promise.all(
+    stagesOf.map((s) => resolveStageBases(input, s.stages, [s.platform], clientFor, buildPlatform)),
+  );
+  const merged = new Map<string, StageBase>();
+  for (const b of lists.flat()) {
+    const key = `${b.stage} ${b.name}`;
+    const seen = merged.get(key);
+    if (seen) Object.assign(seen.platforms, b.platforms);
+    else merged.set(key, { ...b, platforms: { ...b.platforms } });
+  }
+  return [...merged.values()];
+}
+
+/**
  * A BuildKit source policy that converts each base name to name@digest: BuildKit builds on
  * exactly what gantry resolved and records, however the tag moves meanwhile.
  */

@@ -11,14 +11,15 @@ import {
   registryStore,
   type ImageStore,
 } from '../../oci/read.js';
+import { withDockerConfig } from '../../oci/registry/credentials.js';
 import { ValidationError } from '../../runtime/errors.js';
 import { execFile, type Exec } from '../../runtime/exec.js';
 import type { Builder, BuildRequest, BuiltImage } from '../builder.js';
 import { runTool } from '../tool.js';
 import { buildctlBuildArgs, type BuildctlRequest, type CacheSpec } from './argv.js';
-import { baseAnnotations, finalBase, resolveStageBases, sourcePolicy } from './bases.js';
+import { baseAnnotations, finalBase, resolvePlatformBases, sourcePolicy } from './bases.js';
 import { contextIgnore, writeDockerfileDir } from './dockerignore.js';
-import { finalStage, parseStages } from './dockerfile.js';
+import { finalStage, parseStages, platformArgs } from './dockerfile.js';
 import { buildFailure, unreachable } from './failure.js';
 import { parseBuildctlDescriptor } from './metadata.js';
 import { removeSecretFiles, writeSecretFiles } from './secrets.js';
@@ -65,7 +66,14 @@ export class BuildkitBuilder implements Builder {
     const o = this.o;
     const exec = o.exec ?? execFile;
     const dockerfile = o.file || join(r.context, 'Dockerfile');
-    const stages = parseStages(await readFile(dockerfile, 'utf8'), o.buildArgs);
+    const text = await readFile(dockerfile, 'utf8');
+    // buildkitd runs on this runner (setup-buildkit): $BUILDPLATFORM is its platform
+    const host = hostPlatform();
+    const stagesOf = r.platforms.map((platform) => ({
+      platform,
+      stages: parseStages(text, o.buildArgs, platformArgs(platform, host)),
+    }));
+    const stages = stagesOf[0]?.stages ?? [];
     if (o.target && !finalStage(stages, o.target))
       throw new ValidationError(
         'target',
@@ -74,18 +82,14 @@ export class BuildkitBuilder implements Builder {
       );
     await checkBuildkit(exec);
     const bases = await r.timeline.phase('base', async (attrs) => {
-      const resolved = await resolveStageBases(
-        'file',
-        stages,
-        r.platforms,
-        r.clientFor,
-        // buildkitd runs on this runner (setup-buildkit): $BUILDPLATFORM is its platform
-        hostPlatform(),
-      );
+      const resolved = await resolvePlatformBases('file', stagesOf, r.clientFor, host);
       attrs.bases = resolved.map((b) => `${b.stage}: ${b.name}@${b.digest}`);
       return resolved;
     });
-    const final = finalBase(stages, bases, o.target);
+    // each platform's final base (a `FROM base-${TARGETARCH}` picks another per platform); the
+    // index names one only when they agree
+    const finals = stagesOf.map((s) => finalBase(s.stages, bases, o.target));
+    const final = finals.every((f) => f === finals[0]) ? finals[0] : undefined;
     const indexAnnotations = { ...baseAnnotations(bases, final), ...r.annotations };
     const work = join(r.workDir, 'buildkit');
     const layoutDir = join(work, 'oci');
@@ -128,7 +132,7 @@ export class BuildkitBuilder implements Builder {
           : {}),
         annotations: {
           manifests: Object.fromEntries(
-            r.platforms.map((p) => [formatPlatform(p), baseAnnotations(bases, final, p)]),
+            r.platforms.map((p, i) => [formatPlatform(p), baseAnnotations(bases, finals[i], p)]),
           ),
           index: indexAnnotations,
         },
@@ -140,10 +144,21 @@ export class BuildkitBuilder implements Builder {
         attrs.platforms = request.platforms;
         // argv and BuildKit's log folded away; a failure's one line leads with BuildKit's cause
         core.startGroup('buildctl build');
-        try {
-          await runTool(exec, 'buildctl', buildctlBuildArgs(request), 'setup-buildkit', {
+        // the inputs' login reaches BuildKit's push through a private docker config, beside
+        // what docker/login-action wrote; without one, buildctl reads the runner's own
+        const build = (env?: NodeJS.ProcessEnv) =>
+          runTool(exec, 'buildctl', buildctlBuildArgs(request), 'setup-buildkit', {
             redact: tokens,
+            ...(env ? { env } : {}),
           });
+        try {
+          if (r.login)
+            await withDockerConfig(
+              new Map([[r.login.registry, r.login.credentials]]),
+              (dir) => build({ ...process.env, DOCKER_CONFIG: dir }),
+              { merge: true },
+            );
+          else await build();
         } catch (err) {
           throw buildFailure(err);
         } finally {

@@ -6,6 +6,8 @@
  * Dockerfile interpreter.
  */
 
+import { formatPlatform, type Platform } from '../../oci/platform.js';
+
 /**
  * The platform a stage's base is used on whatever the target: BuildKit's own (`$BUILDPLATFORM`,
  * or its parts `$BUILDOS`/`$BUILDARCH`), or one the flag names. Without the flag, or with
@@ -84,13 +86,40 @@ function argDeclarations(rest: string): [string, string | undefined][] {
     });
 }
 
-export function parseStages(text: string, buildArgs: Record<string, string> = {}): Stage[] {
-  const globals: Record<string, string> = {};
+/**
+ * BuildKit's automatic platform ARGs, which FROM lines see without declaring them: the target
+ * platform's and its own (the build platform's).
+ */
+export function platformArgs(target: Platform, build: Platform): Record<string, string> {
+  return {
+    TARGETPLATFORM: formatPlatform(target),
+    TARGETOS: target.os,
+    TARGETARCH: target.architecture,
+    TARGETVARIANT: target.variant ?? '',
+    BUILDPLATFORM: formatPlatform(build),
+    BUILDOS: build.os,
+    BUILDARCH: build.architecture,
+    BUILDVARIANT: build.variant ?? '',
+  };
+}
+
+/**
+ * The stages as BuildKit reads them for one target platform: `platform` gives the automatic
+ * platform ARGs (`platformArgs`), so `FROM base-${TARGETARCH}` names that platform's stage.
+ */
+export function parseStages(
+  text: string,
+  buildArgs: Record<string, string> = {},
+  platform: Record<string, string> = {},
+): Stage[] {
+  const globals: Record<string, string> = { ...platform };
   const stages: Stage[] = [];
   for (const { keyword, rest } of instructions(text)) {
     if (keyword === 'ARG' && stages.length === 0) {
+      // `ARG TARGETARCH` (no default) keeps the automatic value
       for (const [name, def] of argDeclarations(rest))
-        globals[name] = buildArgs[name] ?? substitute(def ?? '', globals);
+        globals[name] =
+          buildArgs[name] ?? (def === undefined ? (globals[name] ?? '') : substitute(def, globals));
       continue;
     }
     if (keyword !== 'FROM') continue;

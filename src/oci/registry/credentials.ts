@@ -67,19 +67,29 @@ function configKey(registry: string): string {
  * private directory (0700, in RUNNER_TEMP) whose config.json (0600) holds these registries'
  * credentials and nothing else, removed afterwards whatever happens. A tool given it can offer
  * a registry only its own credentials — never another's, never the runner's whole login set.
+ * `merge`: what the runner's own docker config holds (docker/login-action's logins, credential
+ * helpers) is kept beside them, for a tool that reaches registries gantry does not list.
  */
 export async function withDockerConfig<T>(
   entries: ReadonlyMap<string, Credentials>,
   fn: (dir: string) => Promise<T>,
+  opts: { merge?: boolean } = {},
 ): Promise<T> {
   const dir = await mkdtemp(join(runnerTemp(), 'gantry-docker-config-'));
   try {
-    const auths: NonNullable<DockerConfig['auths']> = {};
+    let base: DockerConfig & Record<string, unknown> = {};
+    if (opts.merge)
+      try {
+        base = JSON.parse(readFileSync(dockerConfigPath(), 'utf8')) as typeof base;
+      } catch {
+        // no docker config on this runner: the entries alone
+      }
+    const auths: NonNullable<DockerConfig['auths']> = { ...(base.auths ?? {}) };
     for (const [registry, c] of entries)
       auths[configKey(registry)] = {
         auth: Buffer.from(`${c.username}:${c.password}`).toString('base64'),
       };
-    await writeFile(join(dir, 'config.json'), JSON.stringify({ auths }), { mode: 0o600 });
+    await writeFile(join(dir, 'config.json'), JSON.stringify({ ...base, auths }), { mode: 0o600 });
     return await fn(dir);
   } finally {
     await rm(dir, { recursive: true, force: true });

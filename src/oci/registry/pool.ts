@@ -18,12 +18,24 @@ export class RegistryPool {
   private readonly clients = new Map<string, RegistryClient>();
   constructor(private readonly opts: PoolOptions = {}) {}
 
+  /** The inputs' login, with the registry it is for. */
+  get login(): { registry: string; credentials: Credentials } | undefined {
+    const { loginRegistry: registry, credentials } = this.opts;
+    return registry && credentials ? { registry, credentials } : undefined;
+  }
+
+  /** The login a registry gets: the inputs' for `loginRegistry`, else ~/.docker/config.json's. */
+  credentials(registry: string): Credentials | undefined {
+    return (
+      (registry === this.opts.loginRegistry ? this.opts.credentials : undefined) ??
+      credentialsFromDockerConfig(registry)
+    );
+  }
+
   client(registry: string): RegistryClient {
     let c = this.clients.get(registry);
     if (!c) {
-      const credentials =
-        (registry === this.opts.loginRegistry ? this.opts.credentials : undefined) ??
-        credentialsFromDockerConfig(registry);
+      const credentials = this.credentials(registry);
       const options: RegistryClientOptions = {
         insecure: this.opts.insecureRegistries?.includes(registry) ?? false,
         userAgent: 'gantry',

@@ -184,6 +184,22 @@ describe('the rest of the rule language', () => {
     expect(() => parseTagRule('tags', line)).toThrow(`Input "tags": ${detail}; got "${line}"`);
   });
 
+  it('reads a flavor as metadata-action does: spaces around = and keys in any case', () => {
+    // metadata-action's flavor.ts trims each key and value and lower-cases the key
+    expect(
+      parseFlavor('flavor', ['latest = false', 'Prefix = app- , onlatest = true', 'suffix=-x']),
+    ).toEqual({
+      latest: 'false',
+      prefix: 'app-',
+      prefixOnLatest: true,
+      suffix: '-x',
+      suffixOnLatest: false,
+    });
+    expect(() => parseFlavor('flavor', ['latest'])).toThrow(
+      'Input "flavor": key=value fields; got "latest"',
+    );
+  });
+
   it('refuses a flavor it does not know', () => {
     expect(() => parseFlavor('flavor', ['latest=sometimes'])).toThrow(
       'Input "flavor": got "latest=sometimes"',

@@ -1,6 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { baseAnnotations, resolveStageBases } from '../../../../src/builders/buildkit/bases.js';
-import { parseStages } from '../../../../src/builders/buildkit/dockerfile.js';
+import {
+  baseAnnotations,
+  finalBase,
+  resolvePlatformBases,
+  resolveStageBases,
+} from '../../../../src/builders/buildkit/bases.js';
+import { parseStages, platformArgs } from '../../../../src/builders/buildkit/dockerfile.js';
 import { STAGE_BASES_ANNOTATION } from '../../../../src/image/annotations.js';
 import { toBlob, type Blob } from '../../../../src/oci/manifest.js';
 import { MediaType } from '../../../../src/oci/mediatypes.js';
@@ -107,5 +112,45 @@ describe('stage bases with FROM --platform', () => {
     );
     await expect(refused).rejects.toBeInstanceOf(ValidationError);
     await expect(refused).rejects.toThrow(/FROM --platform=linux/);
+  });
+});
+
+describe('stage bases with BuildKit’s automatic platform ARGs', () => {
+  // the amd64 image is built on the two-platform runtime, the arm64 one on a stage of its own
+  const PER_ARCH = [
+    'FROM registry.test/runtime:1 AS base-amd64',
+    'FROM registry.test/runtime:1 AS base-arm64',
+    'RUN echo arm',
+    'FROM base-${TARGETARCH}',
+    'COPY app /app',
+  ].join('\n');
+
+  it('FROM base-${TARGETARCH} names each platform’s stage; each platform’s base is resolved for it', async () => {
+    const { client, digests } = registry();
+    const stagesOf = [amd64, arm64].map((platform) => ({
+      platform,
+      stages: parseStages(PER_ARCH, {}, platformArgs(platform, amd64)),
+    }));
+    expect(stagesOf.map((s) => s.stages[2]!.base)).toEqual(['base-amd64', 'base-arm64']);
+    expect(stagesOf.map((s) => s.stages[2]!.kind)).toEqual(['stage', 'stage']);
+    const bases = await resolvePlatformBases('file', stagesOf, () => client, amd64);
+    expect(bases.map((b) => [b.stage, b.name, Object.keys(b.platforms)])).toEqual([
+      ['base-amd64', 'registry.test/runtime:1', ['linux/amd64', 'linux/arm64']],
+      ['base-arm64', 'registry.test/runtime:1', ['linux/amd64', 'linux/arm64']],
+    ]);
+    const finals = stagesOf.map((s) => finalBase(s.stages, bases));
+    expect(baseAnnotations(bases, finals[1], arm64)['org.opencontainers.image.base.digest']).toBe(
+      digests.runtimeArm64,
+    );
+  });
+
+  it('a global ARG TARGETARCH without a default keeps the automatic value; a build arg wins', () => {
+    const text = 'ARG TARGETARCH\nARG FLAVOR=${TARGETARCH}-slim\nFROM registry.test/app:${FLAVOR}';
+    expect(parseStages(text, {}, platformArgs(arm64, amd64))[0]!.base).toBe(
+      'registry.test/app:arm64-slim',
+    );
+    expect(parseStages(text, { TARGETARCH: 'x' }, platformArgs(arm64, amd64))[0]!.base).toBe(
+      'registry.test/app:x-slim',
+    );
   });
 });
