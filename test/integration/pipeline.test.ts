@@ -189,6 +189,16 @@ describe('the root action: the whole pipeline in one step', () => {
     } finally {
       await job.cleanup();
     }
+    // every input of a stage reaches it through the one step, e.g. build-push's main
+    const built = await pullRequestJob();
+    try {
+      const run = await built.uses('.', { id: 'gantry', with: { main: './cmd/none' } });
+      expect(run.exitCode).toBe(1);
+      expect(run.errors).toEqual([expect.stringMatching(/^Input "main": .*cmd\/none/)]);
+      expect(stagesRun(run)).toEqual(['go-cache', 'build-push', 'summary']);
+    } finally {
+      await built.cleanup();
+    }
     // the root's own switches are checked before any stage runs
     const next = await pullRequestJob();
     try {

@@ -26,8 +26,7 @@ const STAGE_ACTION: Record<Stage, string> = {
 
 describe("the root action's inputs", () => {
   it('are the ones its action.yml declares, and each reaches a stage that declares it', () => {
-    expect(Object.values(INPUT).sort()).toEqual(inputsOf('action.yml'));
-    const passed = new Set<string>([INPUT.cache, INPUT.scan]);
+    const passed = new Set<string>(Object.values(INPUT));
     for (const [stage, map] of Object.entries(STAGE_INPUTS)) {
       const declared = inputsOf(`actions/${STAGE_ACTION[stage as Stage]}/action.yml`);
       for (const [own, root] of Object.entries(map)) {
@@ -36,6 +35,16 @@ describe("the root action's inputs", () => {
       }
     }
     expect([...passed].sort()).toEqual(inputsOf('action.yml'));
+  });
+
+  it('take every input of every stage (but the image and attestations the root hands the scan)', () => {
+    for (const [stage, action] of Object.entries(STAGE_ACTION)) {
+      const given = Object.keys(STAGE_INPUTS[stage as Stage]).sort();
+      const declared = inputsOf(`actions/${action}/action.yml`).filter(
+        (i) => stage !== 'scan' || !['image', 'attestations'].includes(i),
+      );
+      expect([stage, given]).toEqual([stage, declared]);
+    }
   });
 
   it("give each stage only its own inputs, under its names, and restore the root's", async () => {
@@ -47,12 +56,15 @@ describe("the root action's inputs", () => {
       const seen = await withInputs(stageInputs('cache'), async () =>
         Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('INPUT_'))),
       );
-      expect(seen).toEqual({
-        INPUT_BACKEND: 'local',
-        'INPUT_WORKING-DIRECTORY': 'svc',
-        'INPUT_LOCAL-DIR': '',
-        INPUT_SAVE: '',
-      });
+      // every go-cache input, under go-cache's names; nothing of another stage's
+      expect(Object.keys(seen).sort()).toEqual(
+        inputsOf('actions/go-cache/action.yml').map((i) => `INPUT_${i.toUpperCase()}`),
+      );
+      expect([seen.INPUT_BACKEND, seen['INPUT_WORKING-DIRECTORY'], seen.INPUT_SAVE]).toEqual([
+        'local',
+        'svc',
+        '',
+      ]);
       expect(process.env['INPUT_CACHE-BACKEND']).toBe('local');
       expect(process.env.INPUT_BACKEND).toBeUndefined();
       await expect(
