@@ -18,6 +18,10 @@ export interface ImageSpec {
   labels: Record<string, string>;
   annotations: Record<string, string>;
   workingDir?: string;
+  /** `<port>/<proto>` keys of ExposedPorts; none given: the base's. */
+  exposedPorts?: string[];
+  /** The image's Cmd (arguments to the entrypoint); none given: no Cmd. */
+  cmd?: string[];
 }
 
 /** Docker v2 base → Docker v2 image (as ko does; its layers gzip), else OCI. */
@@ -85,6 +89,15 @@ export function assembleImage(spec: ImageSpec): { config: Blob; manifest: Blob }
         spec.env,
       ),
       Entrypoint: spec.entrypoint,
+      ...(spec.cmd?.length ? { Cmd: spec.cmd } : {}),
+      ...(spec.exposedPorts?.length
+        ? {
+            ExposedPorts: Object.fromEntries([
+              ...Object.entries(baseConfig?.config?.ExposedPorts ?? {}),
+              ...spec.exposedPorts.map((p) => [p, {}]),
+            ]),
+          }
+        : {}),
       WorkingDir: spec.workingDir ?? baseConfig?.config?.WorkingDir ?? '/',
       Labels: { ...(baseConfig?.config?.Labels ?? {}), ...spec.labels },
     },

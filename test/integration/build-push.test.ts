@@ -8,6 +8,7 @@ import {
   readFileSync,
   readlinkSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -496,6 +497,50 @@ describe('build-push image contents', () => {
       expect(readlinkSync(join(bundle, 'rootfs', 'srv', 'www', 'style.css'))).toBe('css/site.css');
     } finally {
       rmSync(assets, { recursive: true, force: true });
+      await job.cleanup();
+    }
+  });
+
+  it('binary, expose, workdir and cmd shape the image as a Dockerfile’s final stage would', async () => {
+    const job = await Job.create({ workspace });
+    try {
+      const out = join(job.runnerTemp, 'shaped');
+      const run = await buildPush(job, {
+        platforms: 'linux/amd64',
+        base: 'scratch',
+        binary: '/usr/bin/hello',
+        expose: '8080, 53/udp',
+        workdir: '/srv',
+        cmd: 'serve\n--verbose',
+        'oci-layout': out,
+      });
+      expect(run.errors).toEqual([]);
+      const config = JSON.parse(
+        execFileSync('skopeo', ['inspect', '--config', `oci:${out}:main`], { encoding: 'utf8' }),
+      ) as {
+        config: {
+          Entrypoint: string[];
+          Cmd: string[];
+          WorkingDir: string;
+          ExposedPorts: Record<string, object>;
+        };
+      };
+      expect(config.config.Entrypoint).toEqual(['/usr/bin/hello']);
+      expect(config.config.Cmd).toEqual(['serve', '--verbose']);
+      expect(config.config.WorkingDir).toBe('/srv');
+      expect(config.config.ExposedPorts).toEqual({ '8080/tcp': {}, '53/udp': {} });
+      // the program is where the entrypoint says, and nowhere else
+      const bundle = join(work, 'shaped-bundle');
+      execFileSync(requireProgram('umoci', 'umoci'), [
+        'unpack',
+        '--rootless',
+        '--image',
+        `${out}:main`,
+        bundle,
+      ]);
+      expect(statSync(join(bundle, 'rootfs', 'usr', 'bin', 'hello')).mode & 0o111).not.toBe(0);
+      expect(existsSync(join(bundle, 'rootfs', 'usr', 'local', 'bin'))).toBe(false);
+    } finally {
       await job.cleanup();
     }
   });

@@ -59,6 +59,10 @@ export const INPUT = {
   user: 'user',
   staticDir: 'static-dir',
   staticPath: 'static-path',
+  binary: 'binary',
+  expose: 'expose',
+  workdir: 'workdir',
+  cmd: 'cmd',
   file: 'file',
   buildArgs: 'build-args',
   target: 'target',
@@ -114,6 +118,11 @@ export interface BuildPushInputs {
   user: string;
   staticDir: string;
   staticPath: string;
+  /** go builder: the program's path in the image ('' = /usr/local/bin/<name>), ports, working directory, Cmd. */
+  binary: string;
+  expose: string[];
+  workdir: string;
+  cmd: string[];
   /** buildkit: the Dockerfile ('' = Dockerfile in context), build args, target, secrets by id. */
   file: string;
   buildArgs: Record<string, string>;
@@ -241,12 +250,30 @@ function readUser(): string {
   return user;
 }
 
+/** A path in the image from an input: absolute and clean, not / itself. */
+function readImagePath(input: string, fallback: string, accepted: string): string {
+  const path = readString(input, { fallback });
+  if (!path) return path;
+  if (!path.startsWith('/') || path === '/' || posix.normalize(path) !== path || path.endsWith('/'))
+    throw new ValidationError(input, path, accepted);
+  return path;
+}
+
 /** `static-path`: where the static files go in the image — absolute and clean. */
 function readStaticPath(): string {
-  const path = readString(INPUT.staticPath, { fallback: '/static' });
-  if (!path.startsWith('/') || path === '/' || posix.normalize(path) !== path || path.endsWith('/'))
-    throw new ValidationError(INPUT.staticPath, path, STATIC_PATH_ACCEPTED);
-  return path;
+  return readImagePath(INPUT.staticPath, '/static', STATIC_PATH_ACCEPTED);
+}
+
+const EXPOSE_ACCEPTED = 'ports as EXPOSE takes them: 8080, 8080/tcp or 53/udp (1–65535)';
+
+/** `expose`: each port as the config's ExposedPorts key, `<port>/<tcp|udp>`. */
+function readExpose(): string[] {
+  return readList(INPUT.expose).map((p) => {
+    const m = /^(\d{1,5})(?:\/(tcp|udp|sctp))?$/i.exec(p);
+    if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535)
+      throw new ValidationError(INPUT.expose, p, EXPOSE_ACCEPTED);
+    return `${Number(m[1])}/${(m[2] ?? 'tcp').toLowerCase()}`;
+  });
 }
 
 /**
@@ -369,6 +396,10 @@ export function readInputs(): BuildPushInputs {
     user: readUser(),
     staticDir: readPath(INPUT.staticDir, { kind: 'dir', accepted: 'a directory in the workspace' }),
     staticPath: readStaticPath(),
+    binary: readImagePath(INPUT.binary, '', 'an absolute, clean path such as /usr/bin/app'),
+    expose: readExpose(),
+    workdir: readImagePath(INPUT.workdir, '', 'an absolute, clean path such as /app'),
+    cmd: readList(INPUT.cmd, { newlineOnly: true }),
     file: readPath(INPUT.file, { kind: 'file', accepted: 'a Dockerfile in the workspace' }),
     buildArgs: keyValues(INPUT.buildArgs),
     target: readString(INPUT.target),
@@ -512,6 +543,23 @@ export async function checkBuilderInputs(
   inputs: BuildPushInputs,
   builder: 'go' | 'buildkit' | 'pack',
 ): Promise<void> {
+  if (builder !== 'go') {
+    const given = (
+      [
+        [INPUT.binary, inputs.binary],
+        [INPUT.expose, inputs.expose.join(',')],
+        [INPUT.workdir, inputs.workdir],
+        [INPUT.cmd, inputs.cmd.join(' ')],
+      ] as const
+    ).find(([, v]) => v);
+    if (given)
+      throw new ValidationError(
+        given[0],
+        given[1],
+        `empty with builder: ${builder}`,
+        'the go builder takes it; a Dockerfile or buildpack sets its own',
+      );
+  }
   if (builder === 'buildkit') {
     const dockerfile = inputs.file || join(inputs.context, 'Dockerfile');
     if (!(await stat(dockerfile).catch(() => undefined))?.isFile())

@@ -45,15 +45,13 @@ function makeBuilder(
       trustBuilder: inputs.trustBuilder,
       tag: o.tag,
     });
-  return new GoBuilder({
-    main: inputs.main,
-    ldflags: inputs.ldflags,
-    version: o.version,
-    revision: o.git.sha || 'unknown',
-    base: inputs.base,
-    user: inputs.user,
-    ...(inputs.staticDir ? { staticDir: inputs.staticDir, staticPath: inputs.staticPath } : {}),
-  });
+  const statics = inputs.staticDir
+    ? { staticDir: inputs.staticDir, staticPath: inputs.staticPath }
+    : {};
+  const { main, ldflags, base, user, binary, expose, workdir, cmd } = inputs;
+  const image = { base, user, binary, expose, workdir, cmd };
+  const revision = o.git.sha || 'unknown';
+  return new GoBuilder({ main, ldflags, ...image, version: o.version, revision, ...statics });
 }
 
 const platformList = (i: BuildPushInputs) => i.platforms.map(formatPlatform).join(', ');

@@ -54,6 +54,12 @@ export interface GoBuilderOptions {
   /** `static`, `scratch` or an image reference, as the `base` input gave it. */
   base: string;
   user: string;
+  /** The program's path in the image, also the entrypoint ('' or unset: /usr/local/bin/<name>). */
+  binary?: string;
+  /** `<port>/<proto>` the image exposes; its working directory; its Cmd. */
+  expose?: string[];
+  workdir?: string;
+  cmd?: string[];
   /** A directory copied into the image as its own layer, at `staticPath`. */
   staticDir?: string;
   staticPath?: string;
@@ -165,7 +171,7 @@ interface Compiled {
 /** The compiles start at once; everything else (the plan, the shared layers) happens beside them. */
 async function buildGo(o: Options): Promise<BuiltImage> {
   const name = binaryName(o.context, o.main);
-  const binaryPath = `/usr/local/bin/${name}`;
+  const binaryPath = o.binary || `/usr/local/bin/${name}`;
   // Go's own time zone database goes into binaries on the built-in static base
   const tags = o.base === 'static' ? STATIC_BASE_BUILD_TAGS : [];
   const ldflags = [
@@ -311,6 +317,9 @@ async function buildGo(o: Options): Promise<BuiltImage> {
       })),
       created,
       entrypoint: [binaryPath],
+      ...(o.workdir ? { workingDir: o.workdir } : {}),
+      ...(o.expose?.length ? { exposedPorts: o.expose } : {}),
+      ...(o.cmd?.length ? { cmd: o.cmd } : {}),
       user: o.user,
       env: o.env,
       labels: o.labels,
