@@ -168,6 +168,8 @@ const ROWS: Row[] = [
   buildPush('expose', { expose: 'http' }),
   buildPush('expose', { expose: '70000' }),
   buildPush('binary', { builder: 'buildkit', binary: '/usr/bin/app' }),
+  buildPush('main', { main: '.=/usr/bin/app' }),
+  buildPush('main', { main: '.\n./cmd=usr/bin/probe' }),
   buildPush('oci-layout', { 'oci-layout': '../escape' }),
   buildPush('oci-layout', { 'oci-layout': '/etc/gantry-layout' }),
   buildPush('oci-layout', { 'oci-layout': 'out-link/layout' }),

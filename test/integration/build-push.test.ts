@@ -501,6 +501,47 @@ describe('build-push image contents', () => {
     }
   });
 
+  it('several main packages: each cross-compiled, all in one layer at their paths, the first the entrypoint', async () => {
+    const probe = join(workspace, 'cmd', 'probe');
+    mkdirSync(probe, { recursive: true });
+    writeFileSync(
+      join(probe, 'main.go'),
+      'package main\n\nimport (\n\t"fmt"\n\t"net/url"\n)\n\nfunc main() { u, _ := url.Parse("http://127.0.0.1/healthz"); fmt.Println("probe", u.Path) }\n',
+    );
+    const job = await Job.create({ workspace });
+    try {
+      const out = join(job.runnerTemp, 'two-programs');
+      const run = await buildPush(job, {
+        platforms: 'linux/amd64',
+        base: 'scratch',
+        main: '.\n./cmd/probe=/usr/bin/probe',
+        'oci-layout': out,
+      });
+      expect(run.errors).toEqual([]);
+      const config = JSON.parse(
+        execFileSync('skopeo', ['inspect', '--config', `oci:${out}:main`], { encoding: 'utf8' }),
+      ) as { config: { Entrypoint: string[] }; rootfs: { diff_ids: string[] } };
+      expect(config.config.Entrypoint).toEqual(['/usr/local/bin/hello-go']);
+      // scratch: one layer, both programs
+      expect(config.rootfs.diff_ids).toHaveLength(1);
+      const bundle = join(work, 'two-programs-bundle');
+      execFileSync(requireProgram('umoci', 'umoci'), [
+        'unpack',
+        '--rootless',
+        '--image',
+        `${out}:main`,
+        bundle,
+      ]);
+      expect(
+        execFileSync(join(bundle, 'rootfs', 'usr', 'bin', 'probe'), { encoding: 'utf8' }),
+      ).toBe('probe /healthz\n');
+      expect(existsSync(join(bundle, 'rootfs', 'usr', 'local', 'bin', 'hello-go'))).toBe(true);
+    } finally {
+      rmSync(join(workspace, 'cmd'), { recursive: true, force: true });
+      await job.cleanup();
+    }
+  });
+
   it('binary, expose, workdir and cmd shape the image as a Dockerfile’s final stage would', async () => {
     const job = await Job.create({ workspace });
     try {

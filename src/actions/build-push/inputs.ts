@@ -112,6 +112,8 @@ export interface BuildPushInputs {
   /** registry-retry-budget, in ms. */
   retryBudgetMs: number;
   main: string;
+  /** go builder: more programs for the image (main's further lines), each at its path. */
+  companions: { main: string; path?: string }[];
   base: string;
   ldflags: string[];
   env: Record<string, string>;
@@ -278,13 +280,46 @@ function readExpose(): string[] {
 
 /**
  * `main`: a package of the module in context. Given as a path (., ./cmd/server, ../x) it must stay
- * in the workspace, links followed; an import path is left to go list.
+ * in the workspace, links followed; an import path is left to go list. More lines are more
+ * programs for the same image, each `package` or `package=/path/in/image`.
  */
-function readMain(context: string): string {
-  const main = readString(INPUT.main, { fallback: '.' });
-  if (main.startsWith('.') || isAbsolute(main))
-    resolveInside(INPUT.main, main, { from: context, kind: 'dir', accepted: MAIN_ACCEPTED });
-  return main;
+function readMains(context: string): {
+  main: string;
+  companions: { main: string; path?: string }[];
+} {
+  const lines = readList(INPUT.main, { newlineOnly: true });
+  const programs = (lines.length ? lines : ['.']).map((line, i) => {
+    const eq = line.indexOf('=');
+    const main = (eq < 0 ? line : line.slice(0, eq)).trim();
+    const path = eq < 0 ? '' : line.slice(eq + 1).trim();
+    if (i === 0 && path)
+      throw new ValidationError(
+        INPUT.main,
+        line,
+        MAIN_ACCEPTED,
+        `the first program's path is the ${INPUT.binary} input`,
+      );
+    if (
+      path &&
+      (!path.startsWith('/') ||
+        path === '/' ||
+        posix.normalize(path) !== path ||
+        path.endsWith('/'))
+    )
+      throw new ValidationError(
+        INPUT.main,
+        line,
+        'package=/an/absolute/clean/path for each program after the first',
+      );
+    if (main.startsWith('.') || isAbsolute(main))
+      resolveInside(INPUT.main, main, { from: context, kind: 'dir', accepted: MAIN_ACCEPTED });
+    return { main, ...(path ? { path } : {}) };
+  });
+  const [first, ...companions] = programs as [
+    { main: string },
+    ...{ main: string; path?: string }[],
+  ];
+  return { main: first.main, companions };
 }
 
 export function readInputs(): BuildPushInputs {
@@ -389,7 +424,7 @@ export function readInputs(): BuildPushInputs {
     ...(credentials ? { credentials } : {}),
     insecureRegistries: readList(INPUT.insecureRegistries),
     retryBudgetMs: readRetryBudget(INPUT.retryBudget),
-    main: readMain(context),
+    ...readMains(context),
     base: readString(INPUT.base, { fallback: 'static' }),
     ldflags: readList(INPUT.ldflags, { newlineOnly: true }),
     env: keyValues(INPUT.env),

@@ -48,8 +48,8 @@ function makeBuilder(
   const statics = inputs.staticDir
     ? { staticDir: inputs.staticDir, staticPath: inputs.staticPath }
     : {};
-  const { main, ldflags, base, user, binary, expose, workdir, cmd } = inputs;
-  const image = { base, user, binary, expose, workdir, cmd };
+  const { main, ldflags, base, user, binary, expose, workdir, cmd, companions } = inputs;
+  const image = { base, user, binary, expose, workdir, cmd, companions };
   const revision = o.git.sha || 'unknown';
   return new GoBuilder({ main, ldflags, ...image, version: o.version, revision, ...statics });
 }

@@ -21,7 +21,7 @@ import { assembleImage, refuseDockerBase } from '../../image/assemble.js';
 import { treeEntries } from '../../image/tree.js';
 import { writeLayer, type BuiltLayer, type LayerEntry } from '../../image/layer.js';
 import type { CompressionOptions } from '../../image/compress.js';
-import { readBuildInfo, type BuildInfo } from '../../tools/go/buildinfo.js';
+import { mergeBuildInfo, readBuildInfo, type BuildInfo } from '../../tools/go/buildinfo.js';
 import {
   binaryName,
   checkMainPackage,
@@ -56,6 +56,11 @@ export interface GoBuilderOptions {
   user: string;
   /** The program's path in the image, also the entrypoint ('' or unset: /usr/local/bin/<name>). */
   binary?: string;
+  /**
+   * More main packages of the module built into the same layer (a health probe beside the
+   * server), each at `path` ('' or unset: /usr/local/bin/<name>).
+   */
+  companions?: { main: string; path?: string }[];
   /** `<port>/<proto>` the image exposes; its working directory; its Cmd. */
   expose?: string[];
   workdir?: string;
@@ -168,10 +173,33 @@ interface Compiled {
   buildInfo?: BuildInfo;
 }
 
+/** Every program of the image: the main package first, then its companions, each with its path. */
+function programsOf(o: Options): { main: string; path: string }[] {
+  const programs = [
+    { main: o.main, path: o.binary || `/usr/local/bin/${binaryName(o.context, o.main)}` },
+    ...(o.companions ?? []).map((c) => ({
+      main: c.main,
+      path: c.path || `/usr/local/bin/${binaryName(o.context, c.main)}`,
+    })),
+  ];
+  const paths = new Set<string>();
+  for (const p of programs) {
+    if (paths.has(p.path))
+      throw new ValidationError(
+        'main',
+        p.main,
+        `${MAIN_ACCEPTED}; several, one per line, each at its own path (package=/path/in/image)`,
+        `two programs would be ${p.path}`,
+      );
+    paths.add(p.path);
+  }
+  return programs;
+}
+
 /** The compiles start at once; everything else (the plan, the shared layers) happens beside them. */
 async function buildGo(o: Options): Promise<BuiltImage> {
-  const name = binaryName(o.context, o.main);
-  const binaryPath = o.binary || `/usr/local/bin/${name}`;
+  const programs = programsOf(o);
+  const binaryPath = programs[0]!.path;
   // Go's own time zone database goes into binaries on the built-in static base
   const tags = o.base === 'static' ? STATIC_BASE_BUILD_TAGS : [];
   const ldflags = [
@@ -193,12 +221,12 @@ async function buildGo(o: Options): Promise<BuiltImage> {
   // a plan that fails (a base that does not exist) stops the compiles: no waiting for a build
   // whose image cannot be made
   const stop = new AbortController();
-  const compile = async (platform: Platform, binary: string): Promise<Compiled> => {
+  const compile = async (platform: Platform, main: string, binary: string): Promise<Compiled> => {
     compiling++;
     try {
       await compileGo(o.exec, o.go, {
         dir: o.context,
-        main: o.main,
+        main,
         platform,
         out: binary,
         ldflags,
@@ -209,16 +237,16 @@ async function buildGo(o: Options): Promise<BuiltImage> {
       if (stop.signal.aborted) throw err;
       // a main that is not a main package (or not a package) says so as an input error; the
       // check runs only here, so a `go list` never competes with the compiles for the cores
-      await checkMainPackage(o.exec, o.go, o.context, o.main);
+      await checkMainPackage(o.exec, o.go, o.context, main);
       throw err;
     } finally {
       compiling--;
     }
     if (await isArchive(binary)) {
-      await checkMainPackage(o.exec, o.go, o.context, o.main);
+      await checkMainPackage(o.exec, o.go, o.context, main);
       throw new ValidationError(
         'main',
-        o.main,
+        main,
         MAIN_ACCEPTED,
         'go build wrote a package archive, not a program',
       );
@@ -246,14 +274,40 @@ async function buildGo(o: Options): Promise<BuiltImage> {
     const slug = key.replace(/\//g, '-');
     return o.timeline.phase(`build ${key}`, async (attrs) => {
       const started = Date.now();
-      const compiled = await compile(platform, join(o.workDir, slug, name));
+      // the programs one after another: what they share is compiled once, by the first
+      const each: Compiled[] = [];
+      for (const [i, p] of programs.entries()) {
+        const file = join(
+          o.workDir,
+          slug,
+          ...(i ? [String(i)] : []),
+          binaryName(o.context, p.main),
+        );
+        each.push(await compile(platform, p.main, file));
+      }
+      const [first, ...others] = each as [Compiled, ...Compiled[]];
+      const compiled: Compiled = {
+        ...first,
+        ...(first.buildInfo
+          ? {
+              buildInfo: mergeBuildInfo(
+                first.buildInfo,
+                others.flatMap((c) => c.buildInfo ?? []),
+              ),
+            }
+          : {}),
+      };
       if (++compiledCount === o.platforms.length) allCompiled();
       const compileMs = Date.now() - started;
       await planned;
       const layerStart = Date.now();
-      const entries: LayerEntry[] = [
-        { path: binaryPath, type: 'file', mode: 0o755, file: compiled.binary, size: compiled.size },
-      ];
+      const entries: LayerEntry[] = each.map((c, i) => ({
+        path: programs[i]!.path,
+        type: 'file',
+        mode: 0o755,
+        file: c.binary,
+        size: c.size,
+      }));
       const layer = await writeLayer(
         entries,
         join(o.workDir, `${slug}.tar.${compression.compression === 'zstd' ? 'zst' : 'gz'}`),
@@ -358,7 +412,11 @@ async function buildGo(o: Options): Promise<BuiltImage> {
   );
   const parameters = {
     platforms: o.platforms.map(formatPlatform),
-    main: o.main,
+    // one program: its package, as before; more: one per line, as the input takes them
+    main: [
+      o.main,
+      ...(o.companions ?? []).map((c) => (c.path ? `${c.main}=${c.path}` : c.main)),
+    ].join('\n'),
     ldflags: o.ldflags,
     buildTags: tags,
     base: o.base,

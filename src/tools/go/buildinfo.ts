@@ -110,3 +110,19 @@ export async function readBuildInfo(file: string): Promise<BuildInfo | undefined
 export async function readGoVersion(file: string): Promise<string | undefined> {
   return (await readBuildInfo(file))?.goVersion;
 }
+
+/**
+ * One image's build info when it holds several programs: the first's, with every module any of
+ * them compiled in (each once, by path and version) — what the image's SBOM lists.
+ */
+export function mergeBuildInfo(first: BuildInfo, others: readonly BuildInfo[]): BuildInfo {
+  const seen = new Set(first.deps.map((d) => `${d.path}@${d.version}`));
+  const deps = [...first.deps];
+  for (const d of others.flatMap((o) => o.deps)) {
+    const key = `${d.path}@${d.version}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    deps.push(d);
+  }
+  return { ...first, deps };
+}

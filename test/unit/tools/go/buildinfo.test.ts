@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseModInfo, readGoVersion } from '../../../../src/tools/go/buildinfo.js';
+import { mergeBuildInfo, parseModInfo, readGoVersion } from '../../../../src/tools/go/buildinfo.js';
 
 /** Go's build info header (1.18+): magic, pointer size, flags, padding to 32, then varint strings. */
 function buildInfo(version: string, flags = 0x2): Buffer {
@@ -83,6 +83,27 @@ describe('parseModInfo', () => {
         '-ldflags': '-s -w -X main.version=1.2.3',
         'vcs.revision': '0123abc',
       },
+    });
+  });
+});
+
+describe('mergeBuildInfo', () => {
+  it('keeps the first program’s info and adds every module another compiled in, once', () => {
+    const mod = (path: string, version: string) => ({ path, version, sum: `h1:${path}` });
+    const first = {
+      goVersion: 'go1.23.4',
+      path: 'example.com/app',
+      deps: [mod('a.example/x', 'v1.0.0')],
+      settings: { GOARCH: 'amd64' },
+    };
+    const probe = {
+      ...first,
+      path: 'example.com/app/cmd/probe',
+      deps: [mod('a.example/x', 'v1.0.0'), mod('b.example/y', 'v0.2.0')],
+    };
+    expect(mergeBuildInfo(first, [probe])).toEqual({
+      ...first,
+      deps: [mod('a.example/x', 'v1.0.0'), mod('b.example/y', 'v0.2.0')],
     });
   });
 });
