@@ -3,9 +3,10 @@ import { RegistryPool } from '../oci/registry/pool.js';
 import { SBOM_FORMATS, type SbomFormat } from '../attest/sbom.js';
 import type { Credentials } from '../oci/registry/auth.js';
 import { InvalidReferenceError } from '../oci/errors.js';
-import { isValidTag, parseReference, type Reference } from '../oci/reference.js';
+import { isValidTag, parseReference, referenceName, type Reference } from '../oci/reference.js';
+import { isRule, parseTagRule, type TagRule } from '../github/tagrules.js';
 import { ValidationError } from '../runtime/errors.js';
-import { readEnum, readInteger, readSecret, readString } from '../runtime/inputs.js';
+import { readEnum, readInteger, readList, readSecret, readString } from '../runtime/inputs.js';
 
 /** A reference from an input, its grammar errors reported against that input. */
 export function referenceInput(input: string, value: string, accepted: string): Reference {
@@ -117,4 +118,75 @@ export function registryPool(inputs: RegistryInputs, loginRegistry?: string): Re
     ...(inputs.retryBudgetMs ? { retryBudgetMs: inputs.retryBudgetMs } : {}),
     onRetry: (m) => core.info(m),
   });
+}
+
+/** `images`: registry/repository names, without tag or digest (tags come from tags or git). */
+export function readImageNames(input: string): Reference[] {
+  return readList(input).map((v) => {
+    const ref = referenceInput(input, v, 'image names such as ghcr.io/owner/app');
+    if (ref.tag || ref.digest)
+      throw new ValidationError(
+        input,
+        v,
+        'image names without tag or digest (tags come from tags or git)',
+      );
+    return ref;
+  });
+}
+
+/**
+ * `tags` as build-push and merge take them: metadata-action rules (`type=…`; with rules a plain
+ * bare tag is `type=raw`, ordered by priority), bare tags for every image, and full references
+ * that stand alone (with a tag, no digest).
+ */
+export function readTagLines(
+  input: string,
+  accepted: string,
+): { tagRules: TagRule[]; tags: string[] } {
+  const lines = readList(input, { newlineOnly: true });
+  const ruled = lines.some(isRule);
+  const tagRules = ruled
+    ? lines
+        .filter((l) => !l.includes('/') || isRule(l))
+        .map((l) => parseTagRule(input, isRule(l) ? l : `type=raw,value=${l}`))
+    : [];
+  const tags = ruled ? lines.filter((l) => !isRule(l) && l.includes('/')) : readList(input);
+  for (const t of tags) {
+    if (t.includes('/') || t.includes('@')) {
+      const ref = referenceInput(input, t, accepted);
+      if (!ref.tag || ref.digest)
+        throw new ValidationError(input, t, accepted, 'a full reference needs a tag and no digest');
+    } else if (!isValidTag(t)) {
+      throw new ValidationError(input, t, accepted, 'invalid tag');
+    }
+  }
+  return { tagRules, tags };
+}
+
+/** Where each image goes: repositories with their tags, from images × tags and full references. */
+export function targetsOf(
+  input: string,
+  accepted: string,
+  images: readonly Reference[],
+  tags: readonly string[],
+): Map<string, { ref: Reference; tags: string[] }> {
+  const targets = new Map<string, { ref: Reference; tags: string[] }>();
+  const add = (ref: Reference, tag: string) => {
+    const key = referenceName(ref);
+    const entry = targets.get(key) ?? {
+      ref: { registry: ref.registry, repository: ref.repository },
+      tags: [],
+    };
+    if (!entry.tags.includes(tag)) entry.tags.push(tag);
+    targets.set(key, entry);
+  };
+  for (const t of tags) {
+    if (t.includes('/')) {
+      const ref = referenceInput(input, t, accepted);
+      add(ref, ref.tag!);
+    } else {
+      for (const image of images) add(image, t);
+    }
+  }
+  return targets;
 }

@@ -97,6 +97,30 @@ describe('merge', () => {
     expect(reordered.outputs.digest).toBe(main.outputs.digest);
   });
 
+  it('takes tags as build-push does: metadata-action rules and bare tags on images, from the git tag pushed', async () => {
+    const h = registry.host;
+    const { job, main } = await runAction(ACTION, {
+      event: { name: 'push', payload: { ref: 'refs/tags/v2.3.4' } },
+      with: {
+        username: USER.username,
+        password: USER.password,
+        sources: `${h}/app@${amd64.manifest.digest}\n${h}/app@${arm64.manifest.digest}`,
+        images: `${h}/ruled`,
+        tags: 'type=semver,pattern={{version}}\ntype=semver,pattern={{major}}.{{minor}}\nstable',
+        flavor: 'latest = false',
+      },
+    });
+    await job.cleanup();
+    expect(main.errors).toEqual([]);
+    for (const tag of ['2.3.4', '2.3', 'stable'])
+      expect(sha256Digest(await skopeoInspectRaw(`${h}/ruled:${tag}`, { creds: CREDS }))).toBe(
+        main.outputs.digest,
+      );
+    // latest = false: no latest, though the tag is a release
+    await expect(skopeoInspectRaw(`${h}/ruled:latest`, { creds: CREDS })).rejects.toThrow();
+    expect(main.outputs.image).toBe(`${h}/ruled@${main.outputs.digest}`);
+  });
+
   it('merges into another repository by mounting, and the result copies whole', async () => {
     const h = registry.host;
     const main = await merge({
@@ -234,7 +258,7 @@ describe('merge input and registry errors', () => {
     [
       'a tag without tag',
       () => ({ sources: `${registry.host}/app@${d()}`, tags: `${registry.host}/app` }),
-      /^Input "tags": no tag; got/,
+      /^Input "tags": a full reference needs a tag and no digest; got "[^"]+\/app"/,
     ],
     [
       'a manifest annotation',

@@ -9,7 +9,7 @@ import { MAIN_ACCEPTED } from '../../tools/go/compile.js';
 import { resolveInside, workspaceRoot } from '../../runtime/workspace.js';
 import { InvalidPlatformError } from '../../oci/errors.js';
 import { formatPlatform, parsePlatform, type Platform } from '../../oci/platform.js';
-import { isValidTag, referenceName, type Reference } from '../../oci/reference.js';
+import { referenceName, type Reference } from '../../oci/reference.js';
 import { ValidationError } from '../../runtime/errors.js';
 import {
   readBoolean,
@@ -23,17 +23,13 @@ import type { Credentials } from '../../oci/registry/auth.js';
 import {
   parseAnnotations,
   readCredentials,
+  readImageNames,
+  readTagLines,
+  targetsOf,
   readRetryBudget,
   readSbomFormat,
-  referenceInput,
 } from '../../publish/inputs.js';
-import {
-  isRule,
-  parseFlavor,
-  parseTagRule,
-  type Flavor,
-  type TagRule,
-} from '../../github/tagrules.js';
+import { parseFlavor, type Flavor, type TagRule } from '../../github/tagrules.js';
 
 /** Input and output names, as in actions/build-push/action.yml. */
 export const INPUT = {
@@ -351,39 +347,8 @@ export function readInputs(): BuildPushInputs {
       );
     seen.add(formatPlatform(p));
   }
-  const images = readList(INPUT.images).map((v) => {
-    const ref = referenceInput(INPUT.images, v, 'image names such as ghcr.io/owner/app');
-    if (ref.tag || ref.digest)
-      throw new ValidationError(
-        INPUT.images,
-        v,
-        'image names without tag or digest (tags come from tags or git)',
-      );
-    return ref;
-  });
-  const lines = readList(INPUT.tags, { newlineOnly: true });
-  const ruled = lines.some(isRule);
-  // with rules, a plain bare tag is type=raw (ordered by priority); full references stay as given
-  const tagRules = ruled
-    ? lines
-        .filter((l) => !l.includes('/') || isRule(l))
-        .map((l) => parseTagRule(INPUT.tags, isRule(l) ? l : `type=raw,value=${l}`))
-    : [];
-  const tags = ruled ? lines.filter((l) => !isRule(l) && l.includes('/')) : readList(INPUT.tags);
-  for (const t of tags) {
-    if (t.includes('/') || t.includes('@')) {
-      const ref = referenceInput(INPUT.tags, t, TAG_ACCEPTED);
-      if (!ref.tag || ref.digest)
-        throw new ValidationError(
-          INPUT.tags,
-          t,
-          TAG_ACCEPTED,
-          'a full reference needs a tag and no digest',
-        );
-    } else if (!isValidTag(t)) {
-      throw new ValidationError(INPUT.tags, t, TAG_ACCEPTED, 'invalid tag');
-    }
-  }
+  const images = readImageNames(INPUT.images);
+  const { tagRules, tags } = readTagLines(INPUT.tags, TAG_ACCEPTED);
   // bare tags name the image in a registry (with images) or in an OCI layout (without a push)
   if (
     (tagRules.length || tags.some((t) => !t.includes('/'))) &&
@@ -446,32 +411,6 @@ export function readInputs(): BuildPushInputs {
   };
 }
 
-/** Where each image goes: repositories with their tags, from images × tags and full references. */
-export function targetsOf(
-  images: readonly Reference[],
-  tags: readonly string[],
-): Map<string, { ref: Reference; tags: string[] }> {
-  const targets = new Map<string, { ref: Reference; tags: string[] }>();
-  const add = (ref: Reference, tag: string) => {
-    const key = referenceName(ref);
-    const entry = targets.get(key) ?? {
-      ref: { registry: ref.registry, repository: ref.repository },
-      tags: [],
-    };
-    if (!entry.tags.includes(tag)) entry.tags.push(tag);
-    targets.set(key, entry);
-  };
-  for (const t of tags) {
-    if (t.includes('/')) {
-      const ref = referenceInput(INPUT.tags, t, TAG_ACCEPTED);
-      add(ref, ref.tag!);
-    } else {
-      for (const image of images) add(image, t);
-    }
-  }
-  return targets;
-}
-
 export function dockerfileIn(context: string): boolean {
   return existsSync(join(context, 'Dockerfile'));
 }
@@ -507,7 +446,14 @@ export function destinationsOf(
   tags: readonly string[],
   runnerTemp: string,
 ): Destinations {
-  const targets = [...targetsOf(inputs.images, inputs.images.length ? tags : inputs.tags).values()];
+  const targets = [
+    ...targetsOf(
+      INPUT.tags,
+      TAG_ACCEPTED,
+      inputs.images,
+      inputs.images.length ? tags : inputs.tags,
+    ).values(),
+  ];
   const push = inputs.push ?? targets.length > 0;
   const fail = (input: string, given: string, accepted: string, why: string) => {
     throw new ValidationError(input, given, accepted, why);

@@ -1,7 +1,9 @@
 import * as core from '../../runtime/core.js';
 import { InvalidIndexError } from '../../oci/errors.js';
-import { formatReference, referenceName } from '../../oci/reference.js';
-import { registryPool } from '../../publish/inputs.js';
+import { formatReference } from '../../oci/reference.js';
+import { registryPool, targetsOf } from '../../publish/inputs.js';
+import { gitContextFromEnv } from '../../github/context.js';
+import { imageTags } from '../../github/tagrules.js';
 import { platformDigests } from '../../oci/index.js';
 import {
   checkBlobs,
@@ -14,13 +16,20 @@ import { publish } from '../../publish/publish.js';
 import { RegistryTarget } from '../../publish/target.js';
 import { UserError, ValidationError } from '../../runtime/errors.js';
 import { Timeline } from '../../runtime/timeline.js';
-import { INPUT, OUTPUT, readInputs, SOURCE_ACCEPTED } from './inputs.js';
+import { INPUT, OUTPUT, readInputs, SOURCE_ACCEPTED, TAG_ACCEPTED } from './inputs.js';
 
 /** Fans a matrix of per-runner images (pushed by digest) into one index under every tag. */
 export async function main(): Promise<void> {
   const inputs = readInputs();
   const timeline = new Timeline('merge');
-  const first = inputs.tags[0]!;
+  // the tags as build-push makes them: rules, bare tags on every image, full references
+  const given = { tags: inputs.tags, rules: inputs.tagRules, flavor: inputs.flavor };
+  const { tags } = imageTags(
+    { input: INPUT.tags, accepted: TAG_ACCEPTED, ...given },
+    gitContextFromEnv(),
+  );
+  const repos = targetsOf(INPUT.tags, TAG_ACCEPTED, inputs.images, tags);
+  const first = [...repos.values()][0]!.ref;
   const pool = registryPool(inputs, first.registry);
   try {
     const sources = await timeline.phase('resolve', async (attrs) => {
@@ -46,16 +55,9 @@ export async function main(): Promise<void> {
     const platforms = Object.keys(platformDigests(index.manifests));
     core.info(`Index ${blob.digest} (${index.mediaType}) over ${platforms.join(', ')}`);
 
-    const repos = new Map<string, { registry: string; repository: string; tags: string[] }>();
-    for (const t of inputs.tags) {
-      const key = referenceName(t);
-      const entry = repos.get(key) ?? { registry: t.registry, repository: t.repository, tags: [] };
-      if (!entry.tags.includes(t.tag)) entry.tags.push(t.tag);
-      repos.set(key, entry);
-    }
     for (const [name, repo] of repos) {
       await timeline.phase('push', async (attrs) => {
-        const target = new RegistryTarget(pool.client(repo.registry), repo.repository);
+        const target = new RegistryTarget(pool.client(repo.ref.registry), repo.ref.repository);
         const all = sources.flatMap((s) => s.manifests);
         // asked at once, for the count reported below
         const there = await Promise.all(all.map((m) => target.hasManifest(m.manifest.digest)));
