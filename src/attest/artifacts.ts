@@ -6,13 +6,31 @@ import { Annotation, MediaType } from '../oci/mediatypes.js';
 import { formatPlatform, type Platform } from '../oci/platform.js';
 import type { ArtifactToPush } from '../oci/blob.js';
 import { toBlob, type Blob } from '../oci/manifest.js';
-import { provenanceStatement, type BuildParameters, type BuildRun } from './provenance.js';
+import { withChildren } from '../oci/index.js';
+import {
+  provenanceStatement,
+  SLSA_PROVENANCE_V1,
+  type BuildParameters,
+  type BuildRun,
+} from './provenance.js';
+import {
+  indexAttestation,
+  SBOM_PREDICATE,
+  sbomStatement,
+  type IndexAttestation,
+} from './in-index.js';
 import { cyclonedxDocument, SBOM_MEDIA_TYPE, spdxDocument, type SbomFormat } from './sbom.js';
 import { timestamp, type AttestedImage } from './subject.js';
+
+/** Where attestations go: OCI 1.1 referrers, the image index (BuildKit's way), or both. */
+export const ATTESTATION_FORMS = ['referrers', 'index', 'both'] as const;
+export type AttestationForm = (typeof ATTESTATION_FORMS)[number];
 
 export interface AttestOptions {
   sbom: SbomFormat | false;
   provenance: boolean;
+  /** Default referrers. */
+  form?: AttestationForm;
   /** registry/repository the documents name. */
   name: string;
   created: string;
@@ -39,14 +57,21 @@ export interface Attached {
 }
 
 /**
- * An SBOM and a provenance statement for every platform image, each an OCI 1.1 artifact whose
- * subject is that platform's manifest. Deterministic: one commit, the same SBOM bytes.
+ * An SBOM and a provenance statement for every platform image: each an OCI 1.1 artifact whose
+ * subject is that platform's manifest (referrers), and/or both as in-toto statements in one
+ * attestation manifest of the image index (index). Deterministic: one commit, the same bytes.
  */
 export function attestations(
   images: readonly ImageToAttest[],
   o: AttestOptions,
-): { artifacts: ArtifactToPush[]; attached: Record<string, Attached> } {
+): {
+  artifacts: ArtifactToPush[];
+  inIndex: IndexAttestation[];
+  attached: Record<string, Attached>;
+} {
+  const form = o.form ?? 'referrers';
   const artifacts: ArtifactToPush[] = [];
+  const inIndex: IndexAttestation[] = [];
   const attached: Record<string, Attached> = {};
   for (const image of images) {
     if (!image.buildInfo) continue;
@@ -61,22 +86,45 @@ export function attestations(
       revision: o.revision,
       ...(base ? { base } : {}),
     };
-    const make = (artifactType: string, document: object) => {
-      const artifact = attestation(image.descriptor, o.created, artifactType, document);
-      artifacts.push(artifact);
-      return artifact.manifest.digest;
-    };
+    const sbom = o.sbom
+      ? o.sbom === 'spdx'
+        ? spdxDocument(subject)
+        : cyclonedxDocument(subject)
+      : undefined;
+    const provenance = o.provenance ? provenanceStatement(subject, o.run, o.parameters) : undefined;
     const entry: Attached = {};
-    if (o.sbom)
-      entry.sbom = make(
-        SBOM_MEDIA_TYPE[o.sbom],
-        o.sbom === 'spdx' ? spdxDocument(subject) : cyclonedxDocument(subject),
-      );
-    if (o.provenance)
-      entry.provenance = make(MediaType.inToto, provenanceStatement(subject, o.run, o.parameters));
+    if (form !== 'index') {
+      const make = (artifactType: string, document: object) => {
+        const artifact = attestation(image.descriptor, o.created, artifactType, document);
+        artifacts.push(artifact);
+        return artifact.manifest.digest;
+      };
+      if (o.sbom && sbom) entry.sbom = make(SBOM_MEDIA_TYPE[o.sbom], sbom);
+      if (provenance) entry.provenance = make(MediaType.inToto, provenance);
+    }
+    if (form !== 'referrers' && (sbom || provenance)) {
+      const statements = [
+        ...(o.sbom && sbom
+          ? [
+              {
+                predicateType: SBOM_PREDICATE[o.sbom],
+                statement: sbomStatement(subject, o.sbom, sbom),
+              },
+            ]
+          : []),
+        ...(provenance ? [{ predicateType: SLSA_PROVENANCE_V1, statement: provenance }] : []),
+      ];
+      const a = indexAttestation(image.descriptor, statements);
+      inIndex.push(a);
+      // the index form alone: its attestation manifest holds both
+      if (form === 'index') {
+        if (sbom) entry.sbom = a.manifest.digest;
+        if (provenance) entry.provenance = a.manifest.digest;
+      }
+    }
     attached[platform] = entry;
   }
-  return { artifacts, attached };
+  return { artifacts, inIndex, attached };
 }
 
 /** One line per platform: what was attached to it. */
@@ -101,4 +149,31 @@ export function attestation(
   const annotations = { [Annotation.created]: timestamp(created) };
   const manifest = artifactManifest(subject, artifactType, content, annotations);
   return { manifest, content, subject: subject.digest };
+}
+
+/**
+ * A built image with its attestations: the referrers to attach, and — in the index form — the
+ * attestation manifests added to the image and listed in its index (a new index digest).
+ */
+export function attestImage<T extends ImageToAttest>(
+  image: { images: readonly (T | IndexAttestation)[]; index: Blob },
+  o: AttestOptions,
+): {
+  image: { images: (T | IndexAttestation)[]; index: Blob };
+  artifacts: ArtifactToPush[];
+  attached: Record<string, Attached>;
+} {
+  const built = image.images.filter((i): i is T => 'platform' in i);
+  const { artifacts, inIndex, attached } = attestations(built, o);
+  return {
+    image: {
+      images: [...image.images, ...inIndex],
+      index: withChildren(
+        image.index,
+        inIndex.map((a) => a.descriptor),
+      ),
+    },
+    artifacts,
+    attached,
+  };
 }

@@ -68,3 +68,10 @@ export function indexOver(
       : MediaType.ociIndex;
   return buildIndex(children, { annotations, mediaType });
 }
+
+/** The index with more children after its own (an attestation manifest per platform image). */
+export function withChildren(index: Blob, extra: readonly Descriptor[]): Blob {
+  if (!extra.length) return index;
+  const parsed = JSON.parse(index.bytes.toString('utf8')) as ImageIndex;
+  return toBlob(index.mediaType, { ...parsed, manifests: [...parsed.manifests, ...extra] });
+}

@@ -8,6 +8,7 @@
  * a second build of the commit gives the same SBOM bytes.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -316,6 +317,66 @@ describe('SBOM and provenance for every platform', () => {
       ['sbom', 'CycloneDX 1.5'],
     ]);
   }, 60_000);
+
+  it('attestations: index puts them in the image index as BuildKit does (skopeo reads it), and scan finds the SBOM there', async () => {
+    const run = await build({
+      images: `${registry.host}/indexed`,
+      tags: 'main',
+      attestations: 'index',
+    });
+    const reported = JSON.parse(run.outputs.attestations!) as Record<
+      string,
+      { sbom: Digest; provenance: Digest }
+    >;
+    const platforms = JSON.parse(run.outputs['platform-digests']!) as Record<string, Digest>;
+    const raw = execFileSync('skopeo', [
+      'inspect',
+      '--raw',
+      '--tls-verify=false',
+      `docker://${registry.host}/indexed:main`,
+    ]);
+    const index = JSON.parse(raw.toString()) as ImageIndex;
+    expect(run.outputs.digest).toBe(`sha256:${createHash('sha256').update(raw).digest('hex')}`);
+    // the platform images first, then one attestation manifest each, as BuildKit lists them
+    expect(
+      index.manifests.map((m) => [m.platform!.os, m.annotations?.['vnd.docker.reference.type']]),
+    ).toEqual([
+      ['linux', undefined],
+      ['linux', undefined],
+      ['unknown', 'attestation-manifest'],
+      ['unknown', 'attestation-manifest'],
+    ]);
+    for (const [platform, subject] of Object.entries(platforms)) {
+      const entry = index.manifests.find(
+        (m) => m.annotations?.['vnd.docker.reference.digest'] === subject,
+      )!;
+      expect([reported[platform]!.sbom, reported[platform]!.provenance]).toEqual([
+        entry.digest,
+        entry.digest,
+      ]);
+      const m = JSON.parse(
+        (await client.getManifest('indexed', entry.digest)).bytes.toString('utf8'),
+      ) as ImageManifest;
+      expect(
+        m.layers.map((l) => [l.mediaType, l.annotations?.['in-toto.io/predicate-type']]),
+      ).toEqual([
+        ['application/vnd.in-toto+json', 'https://spdx.dev/Document'],
+        ['application/vnd.in-toto+json', 'https://slsa.dev/provenance/v1'],
+      ]);
+      const statement = JSON.parse(
+        (await client.getBlob('indexed', m.layers[0]!.digest)).toString('utf8'),
+      ) as { subject: { digest: { sha256: string } }[]; predicate: { spdxVersion: string } };
+      expect(`sha256:${statement.subject[0]!.digest.sha256}`).toBe(subject);
+      expect(statement.predicate.spdxVersion).toBe('SPDX-2.3');
+      // no referrers: nothing under the subject's referrers tag
+      await expect(client.getManifest('indexed', subject.replace(':', '-'))).rejects.toThrow(/404/);
+    }
+    const { calls } = await scanSboms(`${registry.host}/indexed:main`, reported);
+    expect(calls.map((c) => [c.argv[0], c.sbom])).toEqual([
+      ['sbom', 'SPDX-2.3'],
+      ['sbom', 'SPDX-2.3'],
+    ]);
+  }, 180_000);
 
   it('a registry with the referrers API indexes them: no referrers tag is written, and scan finds them there', async () => {
     const front = await startReferrersFront(Number(registry.host.split(':')[1]));

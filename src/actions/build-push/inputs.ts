@@ -1,4 +1,5 @@
 import type { SbomFormat } from '../../attest/sbom.js';
+import { ATTESTATION_FORMS, type AttestationForm } from '../../attest/artifacts.js';
 import { COMPRESSIONS, LEVELS, zstdAvailable, type Compression } from '../../image/compress.js';
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -69,6 +70,7 @@ export const INPUT = {
   packBuilder: 'pack-builder',
   sbom: 'sbom',
   provenance: 'provenance',
+  attestations: 'attestations',
   trustBuilder: 'trust-builder',
   compression: 'compression',
   compressionLevel: 'compression-level',
@@ -138,6 +140,8 @@ export interface BuildPushInputs {
    * BuildKit's build steps and every build-arg value, published beside the image.
    */
   provenance: Provenance | undefined;
+  /** Where the go builder's SBOM and provenance go: referrers, the image index, or both. */
+  attestations: AttestationForm;
   /** Layer compression; `given` when the input was set (BuildKit keeps its own default else). */
   compression: { compression: Compression; level: number; given: boolean };
 }
@@ -369,6 +373,7 @@ export function readInputs(): BuildPushInputs {
     compression: readCompression(),
     sbom: readSbomFormat(INPUT.sbom),
     provenance: readProvenance(),
+    attestations: readEnum(INPUT.attestations, ATTESTATION_FORMS, 'referrers'),
     tagRules,
     flavor: parseFlavor(INPUT.flavor, readList(INPUT.flavor, { newlineOnly: true })),
     context,

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import * as core from '../../runtime/core.js';
-import { attestations, describeAttached } from '../../attest/artifacts.js';
+import { attestImage, describeAttached } from '../../attest/artifacts.js';
 import { buildRun } from '../../attest/provenance.js';
 import type { Builder } from '../../builders/builder.js';
 import { BuildkitBuilder } from '../../builders/buildkit/buildkit.js';
@@ -93,30 +93,31 @@ export async function main(inputs = readInputs()): Promise<void> {
     });
     core.info(`Built ${built.index.digest} with ${builder.name} for ${platformList(inputs)}`);
     const sbom = inputs.sbom ?? 'spdx';
-    const { artifacts, attached } =
-      built.parameters && (sbom || inputs.provenance !== false)
-        ? attestations(built.images, {
-            sbom,
-            provenance: inputs.provenance !== false,
-            name: first ? referenceName(first) : `oci:${dest.layoutDir}`,
-            created,
-            revision: git.sha || 'unknown',
-            run: buildRun(git),
-            parameters: built.parameters,
-          })
-        : { artifacts: [], attached: {} };
+    const attest = built.parameters && (sbom || inputs.provenance !== false);
+    const { image, artifacts, attached } = attest
+      ? attestImage(built, {
+          sbom,
+          provenance: inputs.provenance !== false,
+          form: inputs.attestations,
+          name: first ? referenceName(first) : `oci:${dest.layoutDir}`,
+          created,
+          revision: git.sha || 'unknown',
+          run: buildRun(git),
+          parameters: built.parameters!,
+        })
+      : { image: built, artifacts: [], attached: {} };
     const pushed: string[] = [];
     for (const { target, tags: repoTags } of registries) {
-      await publishTimed(timeline, target, built, repoTags, { artifacts });
+      await publishTimed(timeline, target, image, repoTags, { artifacts });
       pushed.push(...repoTags.map((tag) => `${target.name}:${tag}`));
     }
     if (dest.layoutDir) {
       const names = dest.layoutTags.length ? dest.layoutTags : ['latest'];
       const layout = await LayoutTarget.open(dest.layoutDir);
-      await publishTimed(timeline, layout, built, names, { artifacts });
+      await publishTimed(timeline, layout, image, names, { artifacts });
     }
 
-    const digest = built.index.digest;
+    const digest = image.index.digest;
     const bareTag = tags.find((t) => !t.includes('/')) ?? 'latest';
     core.setOutput(OUTPUT.digest, digest);
     core.setOutput(

@@ -36,6 +36,7 @@ export const STAGE_INPUTS = {
     env: 'env',
     sbom: 'sbom',
     provenance: 'provenance',
+    attestations: 'attestations',
     compression: 'compression',
     'compression-level': 'compression-level',
     user: 'user',

@@ -1,6 +1,7 @@
 import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SBOM_MEDIA_TYPE } from '../../attest/sbom.js';
+import { PREDICATE_TYPE_ANNOTATION, SBOM_PREDICATE } from '../../attest/in-index.js';
 import { sha256Digest, type Digest } from '../../oci/digest.js';
 import { isIndexMediaType, MediaType } from '../../oci/mediatypes.js';
 import type { ImageIndex, ImageManifest } from '../../oci/manifest.js';
@@ -31,8 +32,9 @@ interface Reader {
   blob(digest: string): Promise<Buffer>;
 }
 
-/** The artifact types of an SBOM that trivy reads. */
+/** The artifact types of an SBOM that trivy reads, and the predicate types of one in a statement. */
 const SBOM_TYPES = Object.values(SBOM_MEDIA_TYPE);
+const SBOM_PREDICATES = Object.values(SBOM_PREDICATE);
 
 /**
  * Each image target of a platform replaced by its SBOM where build-push reported one: an SBOM
@@ -46,7 +48,7 @@ async function preferSboms(
   read: Reader,
   dir: string,
 ): Promise<ImageTarget[]> {
-  const sbomOf = new Map<string, { digest: string; layer: string }>();
+  const sbomOf = new Map<string, { digest: string; layer: string; predicate?: boolean }>();
   for (const digest of reported) {
     // one that is not where the image is (another repository's, another layout's) is not its
     const bytes = await read.manifest(digest).catch((err: unknown) => {
@@ -56,8 +58,22 @@ async function preferSboms(
     if (!bytes) continue;
     const m = JSON.parse(bytes.toString('utf8')) as ImageManifest;
     const layer = m.layers[0];
-    if (m.subject && layer && m.artifactType && SBOM_TYPES.includes(m.artifactType))
+    if (m.subject && layer && m.artifactType && SBOM_TYPES.includes(m.artifactType)) {
       sbomOf.set(m.subject.digest, { digest, layer: layer.digest });
+      continue;
+    }
+    // the index form: an attestation manifest whose SBOM layer is an in-toto statement naming
+    // the image it describes
+    const statement = m.layers.find((l) =>
+      SBOM_PREDICATES.includes(l.annotations?.[PREDICATE_TYPE_ANNOTATION] ?? ''),
+    );
+    if (!statement) continue;
+    const parsed = JSON.parse((await read.blob(statement.digest)).toString('utf8')) as {
+      subject?: { digest?: { sha256?: string } }[];
+    };
+    const subject = parsed.subject?.[0]?.digest?.sha256;
+    if (subject)
+      sbomOf.set(`sha256:${subject}`, { digest, layer: statement.digest, predicate: true });
   }
   const out: ImageTarget[] = [];
   for (const { subject, ...t } of targets) {
@@ -67,7 +83,14 @@ async function preferSboms(
       continue;
     }
     const file = join(dir, `${subject.replace(':', '-')}.sbom.json`);
-    await writeFile(file, await read.blob(sbom.layer));
+    const bytes = await read.blob(sbom.layer);
+    // trivy reads the SBOM document: a statement's predicate
+    await writeFile(
+      file,
+      sbom.predicate
+        ? JSON.stringify((JSON.parse(bytes.toString('utf8')) as { predicate: unknown }).predicate)
+        : bytes,
+    );
     out.push({ label: t.label, command: 'sbom', args: [file], sbom: sbom.digest });
   }
   return out;
