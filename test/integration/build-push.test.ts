@@ -1,4 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   existsSync,
@@ -347,6 +348,48 @@ describe('build-push with the go builder', () => {
       expect(sent).toContain('PUT /v2/rerun/manifests/main');
     } finally {
       await job.cleanup();
+    }
+  });
+
+  it('two registries with different logins in one step: one from username/password, one as docker/login-action wrote it', async () => {
+    const user = { username: 'ci', password: 'go-s3cret-never-printed' };
+    const other = { username: 'hub', password: 'other-s3cret-never-printed' };
+    const [a, b] = [
+      await startRegistry({ htpasswd: user }),
+      await startRegistry({ htpasswd: other }),
+    ];
+    const dockerConfig = mkdtempSync(join(work, 'docker-'));
+    const auth = Buffer.from(`${other.username}:${other.password}`).toString('base64');
+    writeFileSync(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({ auths: { [b.host]: { auth } } }),
+    );
+    const job = await Job.create({ workspace, env: { DOCKER_CONFIG: dockerConfig } });
+    try {
+      const run = await buildPush(job, {
+        platforms: 'linux/amd64',
+        images: `${a.host}/app\n${b.host}/app`,
+        tags: 'mixed',
+        username: user.username,
+        password: user.password,
+      });
+      expect(run.errors).toEqual([]);
+      for (const [host, c] of [
+        [a.host, user],
+        [b.host, other],
+      ] as const)
+        expect(
+          createHash('sha256')
+            .update(
+              await skopeoInspectRaw(`${host}/app:mixed`, { creds: `${c.username}:${c.password}` }),
+            )
+            .digest('hex'),
+        ).toBe(run.outputs.digest!.slice(7));
+      for (const secret of [user.password, other.password]) expect(run.log).not.toContain(secret);
+    } finally {
+      await job.cleanup();
+      await a.stop();
+      await b.stop();
     }
   });
 

@@ -310,32 +310,56 @@ COPY hello.txt /srv/hello-\${TARGETOS}-\${TARGETARCH}.txt
     }
   }, 240_000);
 
-  it('pushes to a registry that demands a login with username/password alone (no docker login)', async () => {
+  it('one build to two registries with different logins: one from username/password, one as docker/login-action wrote it', async () => {
     const user = { username: 'ci', password: 'buildkit-s3cret-never-printed' };
+    const other = { username: 'hub', password: 'second-s3cret-never-printed' };
     const locked = await startRegistry({ htpasswd: user });
+    const second = await startRegistry({ htpasswd: other });
     const ws = serviceWorkspace(DOCKERFILE(registry.host));
-    const job = await buildkitJob(ws, [locked.host]);
+    const dockerConfig = mkdtempSync(join(work, 'docker-'));
+    writeFileSync(
+      join(dockerConfig, 'config.json'),
+      JSON.stringify({
+        auths: {
+          [second.host]: {
+            auth: Buffer.from(`${other.username}:${other.password}`).toString('base64'),
+          },
+        },
+      }),
+    );
+    const job = await buildkitJob(ws, [locked.host, second.host]);
     try {
       const run = await job.uses('actions/build-push', {
         with: {
           builder: 'buildkit',
           platforms: 'linux/amd64,linux/arm64',
-          images: `${locked.host}/app`,
+          images: `${locked.host}/app\n${second.host}/app`,
           tags: 'locked',
           username: user.username,
           password: user.password,
         },
+        env: { DOCKER_CONFIG: dockerConfig },
       });
       expect(run.errors).toEqual([]);
-      expect(run.log).not.toContain(user.password);
-      const raw = await skopeoInspectRaw(`${locked.host}/app:locked`, {
-        creds: `${user.username}:${user.password}`,
-      });
-      expect(sha256Digest(raw)).toBe(run.outputs.digest);
+      for (const secret of [user.password, other.password]) expect(run.log).not.toContain(secret);
+      for (const [host, creds] of [
+        [locked.host, user],
+        [second.host, other],
+      ] as const) {
+        const raw = await skopeoInspectRaw(`${host}/app:locked`, {
+          creds: `${creds.username}:${creds.password}`,
+        });
+        expect(sha256Digest(raw)).toBe(run.outputs.digest);
+      }
+      // the runner's docker config is as it was: the inputs' login went to a private copy
+      expect(
+        Object.keys(JSON.parse(readFileSync(join(dockerConfig, 'config.json'), 'utf8')).auths),
+      ).toEqual([second.host]);
     } finally {
       await job.runPosts();
       await job.cleanup();
       await locked.stop();
+      await second.stop();
     }
   }, 240_000);
 
