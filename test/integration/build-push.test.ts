@@ -81,6 +81,24 @@ async function buildPush(job: Job, inputs: Record<string, string>) {
   return job.uses(ACTION, { with: { platforms: 'linux/amd64,linux/arm64', ...inputs } });
 }
 
+/** The image config of an OCI layout's `main`, as skopeo reads it. */
+function layoutConfig<T>(dir: string): T {
+  return JSON.parse(
+    execFileSync('skopeo', ['inspect', '--config', `oci:${dir}:main`], { encoding: 'utf8' }),
+  ) as T;
+}
+
+/** An OCI layout's `main` unpacked by umoci into `bundle` (its files under bundle/rootfs). */
+function umociUnpack(layout: string, bundle: string): void {
+  execFileSync(requireProgram('umoci', 'umoci'), [
+    'unpack',
+    '--rootless',
+    '--image',
+    `${layout}:main`,
+    bundle,
+  ]);
+}
+
 /** Pulls one platform's image with our client and unpacks its layers into a rootfs. */
 async function unpack(
   ref: { host: string; repository: string; tag: string },
@@ -496,9 +514,7 @@ describe('build-push image contents', () => {
       });
       expect(run.errors).toEqual([]);
       const dir = join(job.runnerTemp, 'contents');
-      const config = JSON.parse(
-        execFileSync('skopeo', ['inspect', '--config', `oci:${dir}:main`], { encoding: 'utf8' }),
-      ) as {
+      const config = layoutConfig<{
         architecture: string;
         config: {
           Env: string[];
@@ -507,7 +523,7 @@ describe('build-push image contents', () => {
           Labels: Record<string, string>;
         };
         rootfs: { diff_ids: string[] };
-      };
+      }>(dir);
       expect(config.architecture).toBe('amd64');
       expect(config.config.Env).toEqual(expect.arrayContaining(['GREETING=hi', 'LOG_LEVEL=debug']));
       expect(config.config.User).toBe('1000:1000');
@@ -524,13 +540,7 @@ describe('build-push image contents', () => {
       // scratch: no base layer; static files, then the binary
       expect(config.rootfs.diff_ids).toHaveLength(2);
       const bundle = join(work, 'contents-bundle');
-      execFileSync(requireProgram('umoci', 'umoci'), [
-        'unpack',
-        '--rootless',
-        '--image',
-        `${dir}:main`,
-        bundle,
-      ]);
+      umociUnpack(dir, bundle);
       expect(readFileSync(join(bundle, 'rootfs', 'srv', 'www', 'css', 'site.css'), 'utf8')).toBe(
         'h1{}\n',
       );
@@ -561,20 +571,15 @@ describe('build-push image contents', () => {
         'oci-layout': out,
       });
       expect(run.errors).toEqual([]);
-      const config = JSON.parse(
-        execFileSync('skopeo', ['inspect', '--config', `oci:${out}:main`], { encoding: 'utf8' }),
-      ) as { config: { Entrypoint: string[] }; rootfs: { diff_ids: string[] } };
+      const config = layoutConfig<{
+        config: { Entrypoint: string[] };
+        rootfs: { diff_ids: string[] };
+      }>(out);
       expect(config.config.Entrypoint).toEqual(['/usr/local/bin/hello-go']);
       // scratch: one layer, both programs
       expect(config.rootfs.diff_ids).toHaveLength(1);
       const bundle = join(work, 'two-programs-bundle');
-      execFileSync(requireProgram('umoci', 'umoci'), [
-        'unpack',
-        '--rootless',
-        '--image',
-        `${out}:main`,
-        bundle,
-      ]);
+      umociUnpack(out, bundle);
       expect(
         execFileSync(join(bundle, 'rootfs', 'usr', 'bin', 'probe'), { encoding: 'utf8' }),
       ).toBe('probe /healthz\n');
@@ -599,29 +604,21 @@ describe('build-push image contents', () => {
         'oci-layout': out,
       });
       expect(run.errors).toEqual([]);
-      const config = JSON.parse(
-        execFileSync('skopeo', ['inspect', '--config', `oci:${out}:main`], { encoding: 'utf8' }),
-      ) as {
+      const config = layoutConfig<{
         config: {
           Entrypoint: string[];
           Cmd: string[];
           WorkingDir: string;
           ExposedPorts: Record<string, object>;
         };
-      };
+      }>(out);
       expect(config.config.Entrypoint).toEqual(['/usr/bin/hello']);
       expect(config.config.Cmd).toEqual(['serve', '--verbose']);
       expect(config.config.WorkingDir).toBe('/srv');
       expect(config.config.ExposedPorts).toEqual({ '8080/tcp': {}, '53/udp': {} });
       // the program is where the entrypoint says, and nowhere else
       const bundle = join(work, 'shaped-bundle');
-      execFileSync(requireProgram('umoci', 'umoci'), [
-        'unpack',
-        '--rootless',
-        '--image',
-        `${out}:main`,
-        bundle,
-      ]);
+      umociUnpack(out, bundle);
       expect(statSync(join(bundle, 'rootfs', 'usr', 'bin', 'hello')).mode & 0o111).not.toBe(0);
       expect(existsSync(join(bundle, 'rootfs', 'usr', 'local', 'bin'))).toBe(false);
     } finally {
@@ -650,13 +647,7 @@ describe('nothing of the runner’s in an image, no tag that is not one', () => 
       });
       expect(run.errors).toEqual([]);
       const bundle = join(work, 'checkout-bundle');
-      execFileSync(requireProgram('umoci', 'umoci'), [
-        'unpack',
-        '--rootless',
-        '--image',
-        `${join(job.runnerTemp, 'checkout-image')}:main`,
-        bundle,
-      ]);
+      umociUnpack(join(job.runnerTemp, 'checkout-image'), bundle);
       expect(existsSync(join(bundle, 'rootfs', 'static', 'go.mod'))).toBe(true);
       expect(existsSync(join(bundle, 'rootfs', 'static', '.git'))).toBe(false);
       const blobs = join(job.runnerTemp, 'checkout-image', 'blobs', 'sha256');
