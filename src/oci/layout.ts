@@ -86,18 +86,6 @@ export class OciLayout {
     return atomicWrite(join(this.dir, 'index.json'), JSON.stringify(index));
   }
 
-  /** index.json lists `desc` once per ref name, and nothing else (what another writer left). */
-  async nameOnly(desc: Descriptor, refNames: readonly string[]): Promise<void> {
-    const index = await this.readIndex();
-    index.manifests = refNames.map((refName) => ({
-      mediaType: desc.mediaType,
-      digest: desc.digest,
-      size: desc.size,
-      annotations: { [Annotation.refName]: refName },
-    }));
-    await this.writeIndex(index);
-  }
-
   /**
    * Lists a manifest in index.json, named by `org.opencontainers.image.ref.name` when a name is
    * given; an earlier entry with that name is replaced, as a tag moves.

@@ -252,12 +252,14 @@ function readUser(): string {
   return user;
 }
 
-/** A path in the image from an input: absolute and clean, not / itself. */
+/** A path in the image: absolute and clean, not / itself. */
+const isImagePath = (path: string) =>
+  path.startsWith('/') && path !== '/' && posix.normalize(path) === path && !path.endsWith('/');
+
+/** A path in the image from an input ('' when not given and no fallback). */
 function readImagePath(input: string, fallback: string, accepted: string): string {
   const path = readString(input, { fallback });
-  if (!path) return path;
-  if (!path.startsWith('/') || path === '/' || posix.normalize(path) !== path || path.endsWith('/'))
-    throw new ValidationError(input, path, accepted);
+  if (path && !isImagePath(path)) throw new ValidationError(input, path, accepted);
   return path;
 }
 
@@ -299,13 +301,7 @@ function readMains(context: string): {
         MAIN_ACCEPTED,
         `the first program's path is the ${INPUT.binary} input`,
       );
-    if (
-      path &&
-      (!path.startsWith('/') ||
-        path === '/' ||
-        posix.normalize(path) !== path ||
-        path.endsWith('/'))
-    )
+    if (path && !isImagePath(path))
       throw new ValidationError(
         INPUT.main,
         line,

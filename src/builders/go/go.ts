@@ -173,15 +173,12 @@ interface Compiled {
   buildInfo?: BuildInfo;
 }
 
-/** Every program of the image: the main package first, then its companions, each with its path. */
-function programsOf(o: Options): { main: string; path: string }[] {
-  const programs = [
-    { main: o.main, path: o.binary || `/usr/local/bin/${binaryName(o.context, o.main)}` },
-    ...(o.companions ?? []).map((c) => ({
-      main: c.main,
-      path: c.path || `/usr/local/bin/${binaryName(o.context, c.main)}`,
-    })),
-  ];
+/** Every program of the image: the main package first, then its companions, each with its name and path. */
+function programsOf(o: Options): { main: string; name: string; path: string }[] {
+  const programs = [{ main: o.main, path: o.binary }, ...(o.companions ?? [])].map((p) => {
+    const name = binaryName(o.context, p.main);
+    return { main: p.main, name, path: p.path || `/usr/local/bin/${name}` };
+  });
   const paths = new Set<string>();
   for (const p of programs) {
     if (paths.has(p.path))
@@ -277,12 +274,7 @@ async function buildGo(o: Options): Promise<BuiltImage> {
       // the programs one after another: what they share is compiled once, by the first
       const each: Compiled[] = [];
       for (const [i, p] of programs.entries()) {
-        const file = join(
-          o.workDir,
-          slug,
-          ...(i ? [String(i)] : []),
-          binaryName(o.context, p.main),
-        );
+        const file = join(o.workDir, slug, ...(i ? [String(i)] : []), p.name);
         each.push(await compile(platform, p.main, file));
       }
       const [first, ...others] = each as [Compiled, ...Compiled[]];
