@@ -1,5 +1,5 @@
 // The whole pipeline (the root action.yml) takes every input of its stages — go-cache, build-push,
-// scan, summary — so one step can do what the stages can. This writes, from the stages'
+// scan, summary, and setup-qemu and setup-buildkit, which it runs when its builder needs them — so one step can do what the stages can. This writes, from the stages'
 // action.yml files:
 //   - the stage inputs of action.yml, between `# stage inputs:begin` and `# stage inputs:end`
 //     (the root's own switches stay outside the markers);
@@ -15,7 +15,10 @@ import { parse, stringify } from 'yaml';
 const root = new URL('..', import.meta.url).pathname;
 const check = process.argv.includes('--check');
 
-/** The stages in the order they run, and how their inputs are named at the root. */
+/**
+ * The stages, and how their inputs are named at the root: the pipeline's in the order they run,
+ * then the setups the root runs first when its builder needs them (setup-qemu, setup-buildkit).
+ */
 const STAGES = [
   {
     stage: 'cache',
@@ -35,6 +38,20 @@ const STAGES = [
     defaults: { dockerfile: '**/Dockerfile' },
   },
   { stage: 'summary', action: 'summary' },
+  {
+    stage: 'qemu',
+    action: 'setup-qemu',
+    prefix: 'qemu-',
+    // the platforms to emulate are the build's that this runner cannot run
+    skip: ['platforms'],
+    rename: { qemu: 'qemu' },
+  },
+  {
+    stage: 'buildkit',
+    action: 'setup-buildkit',
+    prefix: 'buildkit-',
+    keep: ['token', 'insecure-registries'],
+  },
 ];
 /** Inputs that mean the same in every stage that has them: one root input for all. */
 const SHARED = new Set(['context', 'username', 'password', 'token', 'insecure-registries']);

@@ -92,37 +92,63 @@ export function attestations(
         : cyclonedxDocument(subject)
       : undefined;
     const provenance = o.provenance ? provenanceStatement(subject, o.run, o.parameters) : undefined;
-    const entry: Attached = {};
-    if (form !== 'index') {
-      const make = (artifactType: string, document: object) => {
-        const artifact = attestation(image.descriptor, o.created, artifactType, document);
-        artifacts.push(artifact);
-        return artifact.manifest.digest;
-      };
-      if (o.sbom && sbom) entry.sbom = make(SBOM_MEDIA_TYPE[o.sbom], sbom);
-      if (provenance) entry.provenance = make(MediaType.inToto, provenance);
-    }
-    if (form !== 'referrers' && (sbom || provenance)) {
-      const statements = [
-        ...(o.sbom && sbom
-          ? [
-              {
-                predicateType: SBOM_PREDICATE[o.sbom],
-                statement: sbomStatement(subject, o.sbom, sbom),
-              },
-            ]
-          : []),
-        ...(provenance ? [{ predicateType: SLSA_PROVENANCE_V1, statement: provenance }] : []),
-      ];
-      const a = indexAttestation(image.descriptor, statements);
-      inIndex.push(a);
-      // the index form alone: its attestation manifest holds both
-      if (form === 'index') {
-        if (sbom) entry.sbom = a.manifest.digest;
-        if (provenance) entry.provenance = a.manifest.digest;
-      }
-    }
+    const out = attachDocuments(
+      image.descriptor,
+      { name: o.name, created: o.created },
+      {
+        ...(o.sbom && sbom ? { sbom: { format: o.sbom, document: sbom } } : {}),
+        ...(provenance ? { provenance } : {}),
+      },
+      form,
+    );
+    artifacts.push(...out.artifacts);
+    if (out.inIndex) inIndex.push(out.inIndex);
+    const entry = out.attached;
     attached[platform] = entry;
+  }
+  return { artifacts, inIndex, attached };
+}
+
+/**
+ * One platform image's SBOM and provenance statement attached in `form`: each an OCI 1.1 artifact
+ * whose subject is the image (referrers), and/or both as in-toto statements in one attestation
+ * manifest for the image index (index). What was attached: the artifacts' manifest digests (the
+ * attestation manifest's, in the index form alone).
+ */
+export function attachDocuments(
+  image: Descriptor,
+  o: { name: string; created: string },
+  docs: { sbom?: { format: SbomFormat; document: object }; provenance?: object },
+  form: AttestationForm,
+): { artifacts: ArtifactToPush[]; inIndex?: IndexAttestation; attached: Attached } {
+  const artifacts: ArtifactToPush[] = [];
+  const attached: Attached = {};
+  if (form !== 'index') {
+    const make = (artifactType: string, document: object) => {
+      const artifact = attestation(image, o.created, artifactType, document);
+      artifacts.push(artifact);
+      return artifact.manifest.digest;
+    };
+    if (docs.sbom) attached.sbom = make(SBOM_MEDIA_TYPE[docs.sbom.format], docs.sbom.document);
+    if (docs.provenance) attached.provenance = make(MediaType.inToto, docs.provenance);
+  }
+  if (form === 'referrers' || (!docs.sbom && !docs.provenance)) return { artifacts, attached };
+  const subject = { name: o.name, digest: image.digest };
+  const inIndex = indexAttestation(image, [
+    ...(docs.sbom
+      ? [
+          {
+            predicateType: SBOM_PREDICATE[docs.sbom.format],
+            statement: sbomStatement(subject, docs.sbom.format, docs.sbom.document),
+          },
+        ]
+      : []),
+    ...(docs.provenance ? [{ predicateType: SLSA_PROVENANCE_V1, statement: docs.provenance }] : []),
+  ]);
+  // the index form alone: its attestation manifest holds both
+  if (form === 'index') {
+    if (docs.sbom) attached.sbom = inIndex.manifest.digest;
+    if (docs.provenance) attached.provenance = inIndex.manifest.digest;
   }
   return { artifacts, inIndex, attached };
 }

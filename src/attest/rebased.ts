@@ -1,9 +1,9 @@
 import type { BuildInfo, BuildInfoModule } from '../tools/go/buildinfo.js';
 import type { Descriptor } from '../oci/descriptor.js';
 import type { Digest } from '../oci/digest.js';
-import { MediaType } from '../oci/mediatypes.js';
 import type { ArtifactToPush } from '../oci/blob.js';
-import { attestation, type Attached } from './artifacts.js';
+import { attachDocuments, type Attached, type AttestationForm } from './artifacts.js';
+import type { IndexAttestation } from './in-index.js';
 import { IN_TOTO_STATEMENT, SLSA_PROVENANCE_V1, type BuildRun } from './provenance.js';
 import { cyclonedxDocument, SBOM_MEDIA_TYPE, spdxDocument, type SbomFormat } from './sbom.js';
 import { ociPurl, type AttestedImage } from './subject.js';
@@ -196,26 +196,29 @@ export function rebaseProvenance(image: RebasedImage, run: BuildRun): object {
 /**
  * The attestations of rebased images, as build-push makes them: per platform an SBOM (the
  * modules of the old image's SBOM, this image's digest, the new base) in `sbom`'s format and a
- * rebase provenance statement, each an OCI 1.1 artifact whose subject is the rebased manifest.
+ * rebase provenance statement, attached to the rebased manifest in `form` (referrers, the
+ * image index, or both).
  */
 export function rebasedAttestations(
   images: readonly RebasedImage[],
   o: {
     sbom: (image: RebasedImage) => SbomFormat | false;
     provenance: (image: RebasedImage) => boolean;
+    /** Default: referrers. */
+    form?: (image: RebasedImage) => AttestationForm;
     run: BuildRun;
   },
-): { artifacts: ArtifactToPush[]; attached: Record<string, Attached> } {
+): {
+  artifacts: ArtifactToPush[];
+  inIndex: IndexAttestation[];
+  attached: Record<string, Attached>;
+} {
   const artifacts: ArtifactToPush[] = [];
+  const inIndex: IndexAttestation[] = [];
   const attached: Record<string, Attached> = {};
   for (const image of images) {
-    const entry: Attached = {};
-    const make = (artifactType: string, document: object) => {
-      const artifact = attestation(image.descriptor, image.created, artifactType, document);
-      artifacts.push(artifact);
-      return artifact.manifest.digest;
-    };
     const format = o.sbom(image);
+    let sbom: { format: SbomFormat; document: object } | undefined;
     if (format && image.sbom) {
       const subject: AttestedImage = {
         name: image.sbom.name,
@@ -226,14 +229,23 @@ export function rebasedAttestations(
         revision: image.sbom.buildInfo.main?.version ?? '',
         base: image.base,
       };
-      entry.sbom = make(
-        SBOM_MEDIA_TYPE[format],
-        format === 'spdx' ? spdxDocument(subject) : cyclonedxDocument(subject),
-      );
+      sbom = {
+        format,
+        document: format === 'spdx' ? spdxDocument(subject) : cyclonedxDocument(subject),
+      };
     }
-    if (o.provenance(image))
-      entry.provenance = make(MediaType.inToto, rebaseProvenance(image, o.run));
-    if (entry.sbom || entry.provenance) attached[image.platform] = entry;
+    const out = attachDocuments(
+      image.descriptor,
+      { name: image.name, created: image.created },
+      {
+        ...(sbom ? { sbom } : {}),
+        ...(o.provenance(image) ? { provenance: rebaseProvenance(image, o.run) } : {}),
+      },
+      o.form?.(image) ?? 'referrers',
+    );
+    artifacts.push(...out.artifacts);
+    if (out.inIndex) inIndex.push(out.inIndex);
+    if (out.attached.sbom || out.attached.provenance) attached[image.platform] = out.attached;
   }
-  return { artifacts, attached };
+  return { artifacts, inIndex, attached };
 }

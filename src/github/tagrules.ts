@@ -1,6 +1,6 @@
 import { ValidationError } from '../runtime/errors.js';
 import type { GitContext } from './context.js';
-import { deriveMetadata, sanitizeTag } from './metadata.js';
+import { sanitizeTag } from './metadata.js';
 import { isValidTag } from '../oci/reference.js';
 
 /**
@@ -41,6 +41,14 @@ export interface Flavor {
   suffix: string;
   suffixOnLatest: boolean;
 }
+
+/** metadata-action's rules when `tags` is empty: the same tags a migrated workflow had. */
+export const DEFAULT_TAG_RULES = [
+  'type=schedule',
+  'type=ref,event=branch',
+  'type=ref,event=tag',
+  'type=ref,event=pr',
+] as const;
 
 /** A line is a rule when it starts with `type=`; anything else is a plain tag (type=raw). */
 export function isRule(line: string): boolean {
@@ -316,8 +324,10 @@ export function evaluateTagRules(
 
 /**
  * The image's tags and version: metadata-action rules when given (plus plain tags), else the
- * plain tags, else gantry's conventions from git. A tag made from a git ref (a branch named `-`)
- * that is not an OCI tag is refused, naming the ref it came from.
+ * plain tags, else metadata-action's default rules (DEFAULT_TAG_RULES). The version is the first
+ * tag the rules give — the default rules' when only plain tags are given, so a tag named by hand
+ * does not change the image — else sha-<7> of the commit. A tag made from a git ref (a branch
+ * named `-`) that is not an OCI tag is refused, naming the ref it came from.
  */
 export function imageTags(
   given: {
@@ -329,11 +339,11 @@ export function imageTags(
   },
   git: GitContext,
 ): { tags: string[]; version: string } {
-  const conventions = deriveMetadata(git, '');
-  const ruled = given.rules.length
-    ? evaluateTagRules(given.input, given.rules, given.flavor, git)
-    : undefined;
-  const made = ruled ? ruled.tags : given.tags.length ? [] : conventions.tags;
+  const rules = given.rules.length
+    ? given.rules
+    : DEFAULT_TAG_RULES.map((l) => parseTagRule(given.input, l));
+  const ruled = evaluateTagRules(given.input, rules, given.flavor, git);
+  const made = given.rules.length || !given.tags.length ? ruled.tags : [];
   const invalid = made.find((t) => !isValidTag(t));
   if (invalid !== undefined)
     throw new ValidationError(
@@ -342,8 +352,9 @@ export function imageTags(
       given.accepted,
       `the tags made for ${git.ref || 'this run'} include one that is not an OCI tag`,
     );
+  const short = git.sha.slice(0, 7);
   return {
-    tags: ruled ? [...ruled.tags, ...given.tags] : given.tags.length ? [...given.tags] : made,
-    version: ruled?.version || conventions.version,
+    tags: [...new Set([...made, ...given.tags])],
+    version: ruled.version || (short ? `sha-${short}` : 'dev'),
   };
 }

@@ -184,7 +184,12 @@ export async function planRebase(pool: RegistryPool, inputs: RebaseRequest, time
     const moved = plans.filter((p) => p.push);
     await Promise.all(
       moved.map(async (p) => {
-        p.attached = await readAttachments(client, inputs.image.repository, p.oldDigest);
+        p.attached = await readAttachments(
+          client,
+          inputs.image.repository,
+          p.oldDigest,
+          read.index,
+        );
       }),
     );
     attrs.sboms = moved.filter((p) => p.attached?.sbom).length;

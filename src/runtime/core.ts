@@ -164,12 +164,17 @@ export function setFailed(message: string | Error): void {
   error(message);
 }
 
+/** Groups open: the log has no nested groups, so one inside another is a heading line in it. */
+let openGroups = 0;
+
 export function startGroup(name: string): void {
-  issueCommand('group', {}, name);
+  if (openGroups++ > 0) info(`── ${name} ──`);
+  else issueCommand('group', {}, name);
 }
 
 export function endGroup(): void {
-  issueCommand('endgroup', {}, '');
+  if (openGroups === 0) return;
+  if (--openGroups === 0) issueCommand('endgroup', {}, '');
 }
 
 /** Appends Markdown to the job summary (GITHUB_STEP_SUMMARY). */

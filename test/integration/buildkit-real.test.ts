@@ -5,10 +5,9 @@
  * shared/tools/ beside the repository, which a clone does not have): without it these tests are
  * skipped, and say so. The stand-in tests (build-push-builders) keep checking the argv.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { sha256Digest } from '../../src/oci/digest.js';
 import { buildIndex } from '../../src/oci/index.js';
 import type { ImageIndex, ImageManifest } from '../../src/oci/manifest.js';
@@ -16,8 +15,12 @@ import { formatPlatform } from '../../src/oci/platform.js';
 import { RegistryClient } from '../../src/oci/registry/client.js';
 import { publish } from '../../src/publish/publish.js';
 import { RegistryTarget } from '../../src/publish/target.js';
-import { REPO_ROOT } from '../harness/paths.js';
 import { Job } from '../harness/runner.js';
+import {
+  BUILDKIT_VERSION as VERSION,
+  buildkitMissing as why,
+  serveBuildkitRelease,
+} from './support/buildkit-release.js';
 import { startServer, type TestServer } from './support/http.js';
 import { makeImage } from './support/image.js';
 import { startRegistry, type RunningRegistry } from './support/registry.js';
@@ -26,16 +29,6 @@ import { skopeoInspectRaw } from './support/skopeo.js';
 import { commitAll } from './support/workspace.js';
 import { execFileSync } from 'node:child_process';
 
-const VERSION = 'v0.24.0';
-const ASSET = `buildkit-${VERSION}.linux-amd64.tar.gz`;
-const ARCHIVE =
-  process.env.GANTRY_BUILDKIT_ARCHIVE ?? resolve(REPO_ROOT, '..', 'shared/tools', ASSET);
-const why =
-  process.arch !== 'x64'
-    ? `the BuildKit archive is for linux-amd64, this is ${process.arch}`
-    : !existsSync(ARCHIVE)
-      ? `no BuildKit release archive at ${ARCHIVE} (set GANTRY_BUILDKIT_ARCHIVE to ${ASSET})`
-      : '';
 if (why) console.log(`SKIPPED: build-push on the real BuildKit: ${why}`);
 const describeReal = why ? describe.skip : describe;
 
@@ -128,10 +121,8 @@ beforeAll(async () => {
   requireRoot('buildkitd runs containers with runc as root');
   requireProgram('runc', 'runc');
   work = mkdtempSync(join(tmpdir(), 'buildkit-real-'));
-  const archive = readFileSync(ARCHIVE);
-  checksum = createHash('sha256').update(archive).digest('hex');
   server = await startServer();
-  server.routes.set(`/moby/buildkit/releases/download/${VERSION}/${ASSET}`, { body: archive });
+  checksum = serveBuildkitRelease(server);
   registry = await startRegistry();
   await pushBase('base/builder', 'builder');
   await pushBase('base/runtime', 'runtime');

@@ -557,3 +557,88 @@ describe('scheduled rebuild: check, rebase, check again', () => {
     ]);
   });
 });
+
+describe('a rebase of an image whose attestations are in its index', () => {
+  it('keeps them there: the moved platforms get new attestation manifests (the old modules, about the new manifest), the old ones go', async () => {
+    const base = `${registry.host}/base/indexed:1`;
+    await pushBuildahBase(work, base, 'indexed-v1', ['amd64', 'arm64']);
+    const job = await Job.create({ workspace });
+    try {
+      const built = await job.uses('actions/build-push', {
+        with: {
+          platforms: PLATFORMS.join(','),
+          images: `${registry.host}/indexed`,
+          tags: 'main',
+          base,
+          attestations: 'index',
+        },
+      });
+      expect(built.errors).toEqual([]);
+    } finally {
+      await job.cleanup();
+    }
+    const before = await readIndex('indexed', 'main');
+    await pushBuildahBase(work, base, 'indexed-v2', ['amd64', 'arm64']);
+    const run = await rebase({ image: `${registry.host}/indexed:main` });
+    expect(run.errors).toEqual([]);
+    expect(run.outputs.rebased).toBe('true');
+    const after = await readIndex('indexed', 'main');
+    const reported = JSON.parse(run.outputs.attestations!) as Record<
+      string,
+      { sbom: Digest; provenance: Digest }
+    >;
+    // the platform images, then one attestation manifest each, about the rebased images
+    const entries = after.index.manifests.map((m) => [
+      m.platform?.os,
+      m.annotations?.['vnd.docker.reference.digest'],
+    ]);
+    expect(entries).toEqual([
+      ['linux', undefined],
+      ['linux', undefined],
+      ...PLATFORMS.map((p) => ['unknown', after.manifests[p]!.digest]),
+    ]);
+    /** The statements of the attestation manifest an index lists for `image`. */
+    const statementsFor = async (index: ImageIndex, image: Digest) => {
+      const entry = index.manifests.find(
+        (m) => m.annotations?.['vnd.docker.reference.digest'] === image,
+      )!;
+      const manifest = JSON.parse(
+        (await client.getManifest('indexed', entry.digest)).bytes.toString('utf8'),
+      ) as ImageManifest;
+      const statements = await Promise.all(
+        manifest.layers.map(
+          async (l) =>
+            JSON.parse((await client.getBlob('indexed', l.digest)).toString('utf8')) as {
+              subject: { digest: { sha256: string } }[];
+              predicate: Record<string, unknown>;
+            },
+        ),
+      );
+      return { entry, statements };
+    };
+    for (const p of PLATFORMS) {
+      const now = after.manifests[p]!.digest;
+      const { entry, statements } = await statementsFor(after.index, now);
+      expect(reported[p]).toEqual({ sbom: entry.digest, provenance: entry.digest });
+      expect(await attachedTo('indexed', now)).toEqual([]);
+      expect(statements).toHaveLength(2);
+      const [sbom, provenance] = statements;
+      expect(sbom!.subject[0]!.digest.sha256).toBe(now.slice(7));
+      expect(provenance!.subject[0]!.digest.sha256).toBe(now.slice(7));
+      // the modules carried over from the old image's SBOM, read from the old index
+      const old = await statementsFor(before.index, before.manifests[p]!.digest);
+      const oldPackages = spdxPackages(old.statements[0]!.predicate);
+      const packages = spdxPackages(sbom!.predicate);
+      expect(packages.get('SPDXRef-image')).toBe(`${registry.host}/indexed ${now}`);
+      expect(packages.get('SPDXRef-main')).toBeDefined();
+      for (const [id, pkg] of oldPackages)
+        if (id !== 'SPDXRef-base' && id !== 'SPDXRef-image') expect(packages.get(id)).toBe(pkg);
+      expect(packages.size).toBe(oldPackages.size);
+    }
+    // the old attestation manifests are gone from the index with the images they described
+    const oldAttestations = before.index.manifests.filter((m) => m.platform?.os === 'unknown');
+    expect(oldAttestations).toHaveLength(2);
+    for (const m of oldAttestations)
+      expect(after.index.manifests.map((e) => e.digest)).not.toContain(m.digest);
+  }, 180_000);
+});

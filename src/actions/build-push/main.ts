@@ -7,7 +7,7 @@ import { BuildkitBuilder } from '../../builders/buildkit/buildkit.js';
 import { GoBuilder } from '../../builders/go/go.js';
 import { PackBuilder } from '../../builders/pack/pack.js';
 import { gitContextFromEnv, sourceEpoch, type GitContext } from '../../github/context.js';
-import { deriveMetadata } from '../../github/metadata.js';
+import { gitLabels } from '../../github/metadata.js';
 import { imageTags } from '../../github/tagrules.js';
 import { platformDigests } from '../../oci/index.js';
 import { Annotation } from '../../oci/mediatypes.js';
@@ -71,7 +71,7 @@ export async function main(inputs = readInputs()): Promise<void> {
   try {
     const epoch = await sourceEpoch(inputs.context);
     const created = new Date(epoch * 1000).toISOString();
-    const labels = { ...deriveMetadata(git, created).labels, ...inputs.labels };
+    const labels = { ...gitLabels(git, created), ...inputs.labels };
     labels[Annotation.version] = inputs.labels[Annotation.version] ?? version;
     const registries = registryTargets(dest.registries, (r) => pool.client(r));
     const tag = dest.registries[0]?.tags[0] ?? 'latest';

@@ -6,6 +6,7 @@ import { INPUT as BUILD_INPUT, OUTPUT as BUILD_OUTPUT } from '../build-push/inpu
 import { OUTPUT as CACHE_OUTPUT } from '../go-cache/inputs.js';
 import { INPUT as SCAN_INPUT } from '../scan/inputs.js';
 import { readInputs, rootInputOf, stageInputs, type Stage } from './inputs.js';
+import { builderSetup } from './setup.js';
 
 /** A stage's error, naming the root's input where the stage's own came from one. */
 function rootError(stage: Stage, err: unknown): string {
@@ -40,18 +41,48 @@ async function run(
 }
 
 /**
- * The whole pipeline in one process — go-cache, build-push, scan (while go-cache saves what the
- * build added), summary — with each stage's own code and the outcomes a composite of their steps
- * would have: a failed stage skips what needs it; the summary always runs; the caches are saved
- * after a build that succeeded (while the image is scanned), whatever the scan found.
+ * What the builder needs that no earlier step set up (see builderSetup): QEMU, then BuildKit.
+ * True when it is ready; a daemon started here is handed to `stop`.
+ */
+async function setUpBuilder(stop: (fn: () => Promise<void>) => void): Promise<boolean> {
+  const setup = await builderSetup();
+  if (!setup.buildkit) return true;
+  core.info(`Setting up for the build: ${setup.reason}`);
+  if (setup.qemu.length) {
+    const qemu = await import('../setup-qemu/main.js');
+    const ok = await run('qemu', 'setup-qemu', qemu.main, { platforms: setup.qemu.join(',') });
+    if (!ok) return false;
+  }
+  const buildkit = await import('../setup-buildkit/main.js');
+  return run('buildkit', 'setup-buildkit', async () => {
+    const daemon = await buildkit.startBuildkit();
+    if (daemon) stop(() => buildkit.stopBuildkit(daemon));
+  });
+}
+
+/**
+ * The whole pipeline in one process — go-cache, the builder's setup when it needs one,
+ * build-push, scan (while go-cache saves what the build added), summary — with each stage's own
+ * code and the outcomes a composite of their steps would have: a failed stage skips what needs
+ * it; the summary always runs; the caches are saved after a build that succeeded (while the
+ * image is scanned), whatever the scan found; a BuildKit started here is stopped at the end.
  */
 export async function main(): Promise<void> {
+  let stopBuildkit: (() => Promise<void>) | undefined;
+  try {
+    await pipeline((fn) => (stopBuildkit = fn));
+  } finally {
+    await stopBuildkit?.();
+  }
+}
+
+async function pipeline(stopLater: (fn: () => Promise<void>) => void): Promise<void> {
   const inputs = readInputs();
   // a stage's code loads only when the stage runs
   const goCache = inputs.cache ? await import('../go-cache/main.js') : undefined;
   const cached = goCache ? await run('cache', 'go-cache', goCache.main) : false;
   let saving: Promise<void> | undefined;
-  if (cached || !inputs.cache) {
+  if ((cached || !inputs.cache) && (await setUpBuilder(stopLater))) {
     const path = core.outputOf(CACHE_OUTPUT.path);
     const buildPush = await import('../build-push/main.js');
     // in GOPATH mode go-cache moved the checkout: the build runs where it now is

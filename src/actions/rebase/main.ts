@@ -1,4 +1,5 @@
 import { buildRun } from '../../attest/provenance.js';
+import type { Descriptor } from '../../oci/descriptor.js';
 import { rebasedAttestations, type RebasedImage } from '../../attest/rebased.js';
 import { gitContextFromEnv } from '../../github/context.js';
 import { isAttestation } from '../../oci/index.js';
@@ -18,21 +19,10 @@ import { INPUT, OUTPUT, readInputs, type RebaseInputs } from './inputs.js';
 /**
  * The rebased images' SBOMs and provenance, as `sbom` and `provenance` say; by default as the
  * old image was: an SBOM in its SBOM's format (its modules carried over), provenance when
- * anything attested it. An SBOM asked for a platform whose old image had none of gantry's (no
+ * anything attested it; where the old image's were (referrers, its index, or both). An SBOM asked for a platform whose old image had none of gantry's (no
  * modules to carry) is refused before anything is written.
  */
-function attestRebased(
-  inputs: RebaseInputs,
-  moved: readonly PlatformPlan[],
-  name: string,
-  index: ImageIndex | undefined,
-) {
-  // BuildKit's attestation manifests in the old index, by the image they describe
-  const inIndex = new Set(
-    (index?.manifests ?? [])
-      .filter(isAttestation)
-      .map((m) => m.annotations?.[ATTESTATION.referenceDigest]),
-  );
+function attestRebased(inputs: RebaseInputs, moved: readonly PlatformPlan[], name: string) {
   const images: RebasedImage[] = moved.map((p) => ({
     platform: p.platform,
     descriptor: descriptorOf(p.push!.manifest),
@@ -50,12 +40,12 @@ function attestRebased(
       "false, or a format when every platform image had an SBOM of gantry's to carry its modules from",
       `the old image of ${without.join(', ')} had none`,
     );
-  const attested = (i: RebasedImage) =>
-    Boolean(moved.find((p) => p.oldDigest === i.old.digest)?.attached?.attested) ||
-    inIndex.has(i.old.digest);
+  // referrers, or attestation manifests in the old index (BuildKit's, or attestations: index)
+  const attachedOf = (i: RebasedImage) => moved.find((p) => p.oldDigest === i.old.digest)?.attached;
   return rebasedAttestations(images, {
     sbom: (i) => (inputs.sbom === undefined ? (i.sbom?.format ?? false) : inputs.sbom),
-    provenance: (i) => inputs.provenance ?? attested(i),
+    provenance: (i) => inputs.provenance ?? Boolean(attachedOf(i)?.attested),
+    form: (i) => attachedOf(i)?.form ?? 'referrers',
     run: buildRun(gitContextFromEnv()),
   });
 }
@@ -107,24 +97,31 @@ export async function main(): Promise<void> {
       return;
     }
     const first = inputs.tags[0] ?? inputs.image;
-    const { artifacts, attached } = attestRebased(inputs, moved, referenceName(first), read.index);
+    const { artifacts, inIndex, attached } = attestRebased(inputs, moved, referenceName(first));
     let top = moved[0]!.push!.manifest;
     if (read.index) {
       const byOld = new Map(plans.map((p) => [p.oldDigest, p]));
-      const dropped = read.index.manifests.filter(isAttestation);
+      // an attestation manifest describes one platform image: the moved ones' go with them
+      const rebasedAway = (m: Descriptor) =>
+        isAttestation(m) &&
+        Boolean(
+          plans.find((p) => p.oldDigest === m.annotations?.[ATTESTATION.referenceDigest])?.push,
+        );
+      const dropped = read.index.manifests.filter(rebasedAway);
       if (dropped.length)
         core.info(
-          `${dropped.length} attestation manifest(s) of the old platform images are not carried over: they describe the images before the rebase`,
+          `${dropped.length} attestation manifest(s) of the old platform images are replaced by ${inIndex.length} for the rebased ones: they describe the images before the rebase`,
         );
       const index: ImageIndex = {
         ...read.index,
         manifests: read.index.manifests
-          .filter((m) => !isAttestation(m))
+          .filter((m) => !rebasedAway(m))
           .map((m) => {
             const p = byOld.get(m.digest);
             const pushed = p?.push?.manifest;
             return pushed ? { ...m, digest: pushed.digest, size: pushed.bytes.length } : m;
-          }),
+          })
+          .concat(inIndex.map((a) => a.descriptor)),
       };
       const bases = new Map(plans.map((p) => [p.to.split('@')[0]!, p.baseTop]));
       if (read.index.annotations?.[Annotation.baseName] && bases.size === 1) {
@@ -152,7 +149,7 @@ export async function main(): Promise<void> {
       await timeline.phase('push', async (attrs) => {
         const stats = await publish(
           new RegistryTarget(pool.client(t.registry), t.repository),
-          moved.map((p) => p.push!),
+          [...moved.map((p) => p.push!), ...inIndex],
           top,
           t.tags,
           { artifacts },

@@ -14,7 +14,8 @@ import { installTool } from '../../tools/installer.js';
 import { SPECS } from '../../tools/spec.js';
 import { OUTPUT, readInputs } from './inputs.js';
 
-interface DaemonState {
+/** A buildkitd this action started: stopped by post (or by the root action when its pipeline ends). */
+export interface DaemonState {
   pid: number;
   log: string;
 }
@@ -71,7 +72,8 @@ async function waitForWorkers(
   }
 }
 
-export async function main(): Promise<void> {
+/** Installs BuildKit, starts buildkitd (or checks the endpoint given), exports BUILDKIT_HOST. */
+export async function startBuildkit(): Promise<DaemonState | undefined> {
   const inputs = readInputs();
   const timeline = new Timeline('setup-buildkit');
   const installed = await timeline.phase('install', (attrs) =>
@@ -131,12 +133,15 @@ export async function main(): Promise<void> {
   core.setOutput(OUTPUT.endpoint, endpoint);
   core.setOutput(OUTPUT.platforms, platforms.join(','));
   core.setOutput(OUTPUT.version, installed.tag);
+  return daemon;
 }
 
-/** Stops the daemon this action started and shows the end of its log. */
-export async function post(): Promise<void> {
-  const daemon = readState<DaemonState>(STATE);
-  if (!daemon) return;
+export async function main(): Promise<void> {
+  await startBuildkit();
+}
+
+/** Stops a daemon started by startBuildkit and shows the end of its log. */
+export async function stopBuildkit(daemon: DaemonState): Promise<void> {
   if (alive(daemon.pid)) {
     const [file, args] = asRoot(['kill', '-TERM', String(daemon.pid)]);
     await execFile(file, args, { silent: true, allowFailure: true });
@@ -151,4 +156,10 @@ export async function post(): Promise<void> {
   core.startGroup('buildkitd log (last lines)');
   core.info(logTail(daemon.log));
   core.endGroup();
+}
+
+/** Stops the daemon this action's main started. */
+export async function post(): Promise<void> {
+  const daemon = readState<DaemonState>(STATE);
+  if (daemon) await stopBuildkit(daemon);
 }

@@ -40,9 +40,12 @@ export interface BuildkitOptions {
   exec?: Exec;
 }
 
+/** Where buildctl looks for BuildKit when BUILDKIT_HOST is not set. */
+export const DEFAULT_BUILDKIT_SOCKET = '/run/buildkit/buildkitd.sock';
+
 /** `buildctl debug workers`: BuildKit answers before anything is resolved or built. */
 async function checkBuildkit(exec: Exec): Promise<void> {
-  const endpoint = process.env.BUILDKIT_HOST || 'unix:///run/buildkit/buildkitd.sock';
+  const endpoint = process.env.BUILDKIT_HOST || `unix://${DEFAULT_BUILDKIT_SOCKET}`;
   await runTool(exec, 'buildctl', ['debug', 'workers'], 'setup-buildkit', { silent: true }).catch(
     (err: unknown) => {
       throw unreachable(endpoint, err);

@@ -14,18 +14,23 @@ export interface TestImage extends ManifestToPush {
   descriptor: Descriptor;
 }
 
+/** A file of a test image's layer; an executable one with its mode. */
+export type LayerFile = Buffer | string | { bytes: Buffer; mode: number };
+
 /** A small real image: one gzipped tar layer made by GNU tar (or several), config and OCI manifest. */
 export function makeImage(
   dir: string,
   platform: Platform,
-  files: Record<string, Buffer | string>[],
+  files: Record<string, LayerFile>[],
 ): TestImage {
   const layers: { descriptor: Descriptor; path: string; diffId: string }[] = [];
   files.forEach((layerFiles, i) => {
     const root = join(dir, `rootfs-${i}`);
     mkdirSync(root, { recursive: true });
-    for (const [name, content] of Object.entries(layerFiles))
-      writeFileSync(join(root, name), content);
+    for (const [name, file] of Object.entries(layerFiles)) {
+      if (typeof file === 'string' || Buffer.isBuffer(file)) writeFileSync(join(root, name), file);
+      else writeFileSync(join(root, name), file.bytes, { mode: file.mode });
+    }
     const tar = join(dir, `layer-${i}.tar`);
     execFileSync('tar', [
       '--sort=name',

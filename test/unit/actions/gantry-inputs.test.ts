@@ -22,6 +22,8 @@ const STAGE_ACTION: Record<Stage, string> = {
   build: 'build-push',
   scan: 'scan',
   summary: 'summary',
+  qemu: 'setup-qemu',
+  buildkit: 'setup-buildkit',
 };
 
 describe("the root action's inputs", () => {
@@ -37,11 +39,15 @@ describe("the root action's inputs", () => {
     expect([...passed].sort()).toEqual(inputsOf('action.yml'));
   });
 
-  it('take every input of every stage (but the image and attestations the root hands the scan)', () => {
+  it("take every input of every stage (but the image and attestations the root hands the scan, and the build's platforms it hands setup-qemu)", () => {
+    const handed: Partial<Record<Stage, string[]>> = {
+      scan: ['image', 'attestations'],
+      qemu: ['platforms'],
+    };
     for (const [stage, action] of Object.entries(STAGE_ACTION)) {
       const given = Object.keys(STAGE_INPUTS[stage as Stage]).sort();
       const declared = inputsOf(`actions/${action}/action.yml`).filter(
-        (i) => stage !== 'scan' || !['image', 'attestations'].includes(i),
+        (i) => !handed[stage as Stage]?.includes(i),
       );
       expect([stage, given]).toEqual([stage, declared]);
     }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gitContextFromEnv, type GitContext } from '../../../src/github/context.js';
-import { deriveMetadata, sanitizeTag } from '../../../src/github/metadata.js';
+import { gitLabels, sanitizeTag } from '../../../src/github/metadata.js';
+import { imageTags, parseFlavor } from '../../../src/github/tagrules.js';
 import { fixture } from '../../harness/paths.js';
 
 const CREATED = '2024-01-02T03:04:05Z';
@@ -13,21 +14,52 @@ const base: GitContext = {
   serverUrl: 'https://github.com',
 };
 
-describe('tags from the git context', () => {
+const defaultTags = (ctx: GitContext) =>
+  imageTags(
+    { input: 'tags', accepted: 'tags', tags: [], rules: [], flavor: parseFlavor('flavor', []) },
+    ctx,
+  );
+
+describe('tags when none are given: metadata-action’s default rules', () => {
+  // metadata-action's README: tags defaults to type=schedule, type=ref,event=branch,
+  // type=ref,event=tag, type=ref,event=pr; its type=ref and type=schedule rows
   it.each([
-    ['branch push', {}, ['main', 'sha-0123456']],
+    ['branch push', {}, ['main']],
+    ['branch with slashes', { ref: 'refs/heads/my/branch' }, ['my-branch']],
+    ['release tag', { ref: 'refs/tags/v1.2.3' }, ['v1.2.3', 'latest']],
+    ['prerelease tag', { ref: 'refs/tags/v2.0.8-beta.67' }, ['v2.0.8-beta.67', 'latest']],
+    ['other tag', { ref: 'refs/tags/release/2024' }, ['release-2024', 'latest']],
     [
-      'branch with slashes',
-      { ref: 'refs/heads/feature/Login_v2' },
-      ['feature-Login_v2', 'sha-0123456'],
+      'pull request',
+      { eventName: 'pull_request', ref: 'refs/pull/2/merge', prNumber: 2 },
+      ['pr-2'],
     ],
-    ['release tag', { ref: 'refs/tags/v1.4.2' }, ['1.4.2', '1.4', '1', 'latest', 'sha-0123456']],
-    ['0.x release tag', { ref: 'refs/tags/v0.9.0' }, ['0.9.0', '0.9', 'latest', 'sha-0123456']],
-    ['prerelease tag', { ref: 'refs/tags/v2.0.0-rc.1' }, ['2.0.0-rc.1', 'sha-0123456']],
-    ['other tag', { ref: 'refs/tags/release/2024' }, ['release-2024', 'sha-0123456']],
-    ['schedule', { eventName: 'schedule' }, ['nightly', 'sha-0123456']],
+    // a scheduled run's ref is the default branch: type=ref,event=branch applies too
+    ['schedule', { eventName: 'schedule' }, ['nightly', 'main']],
   ])('%s', (_, over, tags) => {
-    expect(deriveMetadata({ ...base, ...over }, CREATED).tags).toEqual(tags);
+    const out = defaultTags({ ...base, ...over });
+    expect(out).toEqual({ tags, version: tags[0] });
+  });
+
+  it('plain tags replace the default tags but not the version, so naming a tag does not change the image', () => {
+    const out = imageTags(
+      {
+        input: 'tags',
+        accepted: 'tags',
+        tags: ['release', 'registry.example/app:v9'],
+        rules: [],
+        flavor: parseFlavor('flavor', []),
+      },
+      base,
+    );
+    expect(out).toEqual({ tags: ['release', 'registry.example/app:v9'], version: 'main' });
+  });
+
+  it('gives no tag where no rule applies, and the version is then sha-<7>', () => {
+    expect(defaultTags({ ...base, eventName: 'workflow_dispatch', ref: '' })).toEqual({
+      tags: [],
+      version: 'sha-0123456',
+    });
   });
 
   it('uses the PR number and the PR head sha from a real pull_request payload, not the merge commit', () => {
@@ -43,13 +75,11 @@ describe('tags from the git context', () => {
       GITHUB_REF: `refs/pull/${payload.number}/merge`,
       GITHUB_REPOSITORY: 'acme/api',
     });
-    const meta = deriveMetadata(ctx, CREATED);
-    expect(meta.tags).toEqual([
-      `pr-${payload.number}`,
-      `sha-${payload.pull_request.head.sha.slice(0, 7)}`,
-    ]);
+    expect(defaultTags(ctx).tags).toEqual([`pr-${payload.number}`]);
     expect(payload.pull_request.head.sha).not.toBe('f'.repeat(40));
-    expect(meta.labels['org.opencontainers.image.revision']).toBe(payload.pull_request.head.sha);
+    expect(gitLabels(ctx, CREATED)['org.opencontainers.image.revision']).toBe(
+      payload.pull_request.head.sha,
+    );
   });
 
   it('reads a real push payload and a schedule payload', () => {
@@ -66,17 +96,16 @@ describe('tags from the git context', () => {
       GITHUB_EVENT_PATH: fixture('github', 'event-schedule.minimal.json'),
       GITHUB_SHA: base.sha,
     });
-    expect(deriveMetadata(sched, CREATED).tags[0]).toBe('nightly');
+    expect(defaultTags(sched).tags).toEqual(['nightly']);
   });
 
   it('labels with the OCI keys', () => {
-    expect(deriveMetadata({ ...base, ref: 'refs/tags/v1.0.0' }, CREATED).labels).toEqual({
+    expect(gitLabels({ ...base, ref: 'refs/tags/v1.0.0' }, CREATED)).toEqual({
       'org.opencontainers.image.created': CREATED,
       'org.opencontainers.image.title': 'api',
       'org.opencontainers.image.source': 'https://github.com/acme/api',
       'org.opencontainers.image.url': 'https://github.com/acme/api',
       'org.opencontainers.image.revision': base.sha,
-      'org.opencontainers.image.version': '1.0.0',
     });
   });
 

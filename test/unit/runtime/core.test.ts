@@ -108,6 +108,30 @@ describe('the runner protocol', () => {
     );
   });
 
+  it('keeps one level of groups, as the log shows: a group in a group is a heading line', () => {
+    core.startGroup('build-push');
+    core.startGroup('buildctl build');
+    core.info('#1 done');
+    core.endGroup();
+    core.info('pushed');
+    core.endGroup();
+    core.endGroup(); // one too many: nothing
+    core.startGroup('summary');
+    core.endGroup();
+    expect(out.join('')).toBe(
+      [
+        '::group::build-push',
+        '── buildctl build ──',
+        '#1 done',
+        'pushed',
+        '::endgroup::',
+        '::group::summary',
+        '::endgroup::',
+        '',
+      ].join('\n'),
+    );
+  });
+
   it('fails the step with an error annotation and exit code 1', () => {
     core.setFailed('Input "platforms": linux/sparc is not a platform');
     expect(process.exitCode).toBe(1);
