@@ -42,6 +42,8 @@ export interface BuildRequest {
   timeline: Timeline;
   /** Takes each blob as soon as it exists, so uploads run while other platforms build. */
   uploads?: BlobSink;
+  /** Stops the build (its compiles and tools killed): a destination cannot take the push. */
+  signal?: AbortSignal;
 }
 
 /** One manifest of the built image: a platform's image, or an attestation BuildKit made. */

@@ -6,8 +6,14 @@ export async function runTool(
   file: string,
   args: string[],
   setup: string,
-  opts: { redact?: string[]; silent?: boolean; env?: NodeJS.ProcessEnv } = {},
+  opts: {
+    redact?: string[];
+    silent?: boolean;
+    env?: NodeJS.ProcessEnv;
+    signal?: AbortSignal | undefined;
+  } = {},
 ): Promise<void> {
   const say = `${file} is not on PATH; run ${setup} before build-push`;
-  await sayingWhenMissing(exec, file, say)(file, args, opts);
+  const { signal, ...rest } = opts;
+  await sayingWhenMissing(exec, file, say)(file, args, { ...rest, ...(signal ? { signal } : {}) });
 }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import * as core from './core.js';
+import { killTree } from './process-tree.js';
 import { UserError } from './errors.js';
 
 export interface ExecOptions {
@@ -14,7 +15,7 @@ export interface ExecOptions {
   allowFailure?: boolean;
   /** Values (tokens) shown as *** wherever the command line is echoed or reported. */
   redact?: readonly string[];
-  /** Stops the program (SIGTERM); the call then fails with an ExecError saying so. */
+  /** Stops the program and what it started (SIGTERM); the call then fails with an ExecError saying so. */
   signal?: AbortSignal;
 }
 
@@ -75,13 +76,17 @@ export const execFile: Exec = (file, args, opts = {}) =>
     const hide = (s: string) =>
       (opts.redact ?? []).filter(Boolean).reduce((t, secret) => t.split(secret).join('***'), s);
     const argv = [file, ...args].map(hide);
+    const stopped = () => new ExecError(argv, 143, 'stopped: no longer needed');
+    if (opts.signal?.aborted) return reject(stopped());
     if (!opts.silent) core.info(`[command]${argv.map(shellQuote).join(' ')}`);
     const child = spawn(file, [...args], {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
-      ...(opts.signal ? { signal: opts.signal } : {}),
     });
+    // the program's own children too: a go build stopped alone leaves its compiler running
+    const stop = () => child.pid !== undefined && killTree(child.pid);
+    opts.signal?.addEventListener('abort', stop, { once: true });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => {
@@ -100,14 +105,14 @@ export const execFile: Exec = (file, args, opts = {}) =>
           ? new ExecError(argv, 127, `working directory ${opts.cwd} does not exist`)
           : e.code === 'ENOENT'
             ? new ProgramNotFoundError(argv, file)
-            : e.name === 'AbortError'
-              ? new ExecError(argv, 143, 'stopped: no longer needed')
-              : new ExecError(argv, 127, e.message),
+            : new ExecError(argv, 127, e.message),
       );
     });
     child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
     child.on('close', (code, signal) => {
+      opts.signal?.removeEventListener('abort', stop);
+      if (opts.signal?.aborted) return reject(stopped());
       const result = {
         exitCode: code ?? (signal ? 128 : 1),
         stdout: Buffer.concat(out).toString('utf8'),

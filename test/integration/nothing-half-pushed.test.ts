@@ -4,7 +4,7 @@
  * layer of the platform that compiled), and a blob upload that meets four transient faults in a
  * row still lands, with backoff, inside the retry time budget.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RegistryClient } from '../../src/oci/registry/client.js';
@@ -13,7 +13,7 @@ import { startFaultProxy, type FaultProxy } from './support/fault-proxy.js';
 import { imageTags, startRegistry, storedFiles, type RunningRegistry } from './support/registry.js';
 import { requireGo } from './support/require.js';
 import { skopeoInspectRaw } from './support/skopeo.js';
-import { commitAll, helloGoWorkspace } from './support/workspace.js';
+import { addSlowPackage, commitAll, helloGoWorkspace } from './support/workspace.js';
 
 let registry: RunningRegistry;
 let proxy: FaultProxy;
@@ -37,13 +37,7 @@ describe('nothing half-pushed', () => {
     const ws = helloGoWorkspace();
     // only the arm64 build sees these: a package that takes a while to compile, then a main
     // file that does not — so amd64 is built (and, were uploads not held back, uploading) first
-    mkdirSync(join(ws, 'slow'));
-    const funcs = Array.from(
-      { length: 4000 },
-      (_, i) =>
-        `func F${i}(x int) int { for j := 0; j < ${(i % 9) + 1}; j++ { x = x*31 + j }; return x }`,
-    );
-    writeFileSync(join(ws, 'slow', 'slow_arm64.go'), `package slow\n\n${funcs.join('\n')}\n`);
+    addSlowPackage(ws, 'slow_arm64.go');
     writeFileSync(
       join(ws, 'broken_arm64.go'),
       'package main\n\nimport "example.com/hello-go/slow"\n\nvar broken int = "not an int" + slow.F0(1)\n',

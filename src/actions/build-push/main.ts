@@ -76,21 +76,29 @@ export async function main(inputs = readInputs()): Promise<void> {
     const registries = registryTargets(dest.registries, (r) => pool.client(r));
     const tag = dest.registries[0]?.tags[0] ?? 'latest';
     const builder = makeBuilder(builderName, inputs, { version, git, tag });
-    const built = await builder.build({
-      context: inputs.context,
-      platforms: inputs.platforms,
-      epoch,
-      labels,
-      annotations: inputs.annotations,
-      env: inputs.env,
-      compression: inputs.compression,
-      login: pool.login,
-      clientFor: (r) => pool.client(r),
-      destinations: dest.registries.map((d) => d.ref),
-      workDir,
-      timeline,
-      uploads: new EarlyUploads(registries.map((r) => r.target)),
-    });
+    // each destination is checked as the build starts: one that cannot take the push stops it
+    const uploads = new EarlyUploads(
+      registries.map((r) => r.target),
+      tag,
+    );
+    const built = await uploads.during((signal) =>
+      builder.build({
+        context: inputs.context,
+        platforms: inputs.platforms,
+        epoch,
+        labels,
+        annotations: inputs.annotations,
+        env: inputs.env,
+        compression: inputs.compression,
+        login: pool.login,
+        clientFor: (r) => pool.client(r),
+        destinations: dest.registries.map((d) => d.ref),
+        workDir,
+        timeline,
+        uploads,
+        signal,
+      }),
+    );
     core.info(`Built ${built.index.digest} with ${builder.name} for ${platformList(inputs)}`);
     const sbom = inputs.sbom ?? 'spdx';
     const attest = built.parameters && (sbom || inputs.provenance !== false);

@@ -153,6 +153,7 @@ export class BuildkitBuilder implements Builder {
           runTool(exec, 'buildctl', buildctlBuildArgs(request), 'setup-buildkit', {
             redact: tokens,
             ...(env ? { env } : {}),
+            signal: r.signal,
           });
         try {
           if (r.login)

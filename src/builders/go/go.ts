@@ -215,9 +215,12 @@ async function buildGo(o: Options): Promise<BuiltImage> {
     level: o.compression.level,
     parallel: () => cores - compiling,
   };
-  // a plan that fails (a base that does not exist) stops the compiles: no waiting for a build
-  // whose image cannot be made
+  // a plan that fails (a base that does not exist), or a destination that cannot take the push
+  // (the request's signal), stops the compiles: no waiting for a build whose image cannot go
   const stop = new AbortController();
+  const stopWith = () => stop.abort(o.signal?.reason);
+  if (o.signal?.aborted) stopWith();
+  else o.signal?.addEventListener('abort', stopWith, { once: true });
   const compile = async (platform: Platform, main: string, binary: string): Promise<Compiled> => {
     compiling++;
     try {

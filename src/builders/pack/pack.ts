@@ -48,6 +48,7 @@ export class PackBuilder implements Builder {
             trustBuilder: this.o.trustBuilder,
           }),
           'setup-pack',
+          { signal: r.signal },
         );
       });
       const read = await readImage(store, tag, { all: true });

@@ -9,6 +9,7 @@ import { type Blob, mediaTypeOfManifest } from '../manifest.js';
 import { MANIFEST_ACCEPT, MediaType } from '../mediatypes.js';
 import { registryApiHost } from '../reference.js';
 import { Authenticator, parseChallenge, repositoryScope, type Credentials } from './auth.js';
+import { grantedActions } from './grant.js';
 import { CORRUPT_READ, isTemporary, RegistryError, retryAfterOf } from './errors.js';
 import { errorFrom, Transport, type HttpRequest, type HttpResponse } from './http.js';
 
@@ -166,16 +167,27 @@ export class RegistryClient {
   }
 
   /**
-   * Learns the scheme and fetches a push token before the first write is ready, so a build's
-   * push starts with its uploads; a failure here is met again, and reported, by that write.
+   * Whether a push to `repository` can succeed, learned by reading only, while the image is still
+   * being built: the registry answers (scheme, TLS), the credentials are taken (the token
+   * service's answer; for a registry that checks them itself, an authenticated read of
+   * `reference`), and the token grants push where it says what it grants. Throws what the push
+   * would have met; nothing is written.
    */
-  async warm(repository: string): Promise<void> {
-    try {
+  async checkPush(repository: string, reference: string): Promise<void> {
+    const scopes = [repositoryScope(repository, 'pull,push')];
+    await this.withRetry(`check push to ${repository}`, async () => {
       await this.ping();
-      await this.auth.header([repositoryScope(repository, 'pull,push')]);
-    } catch {
-      // reported by the write that meets it
-    }
+      const url = this.url(`/v2/${repository}/manifests/${reference}`);
+      const header = await this.auth.header(scopes);
+      const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
+      const granted = token ? grantedActions(token, repository) : undefined;
+      if (granted && !granted.includes('push'))
+        throw new RegistryError('POST', this.url(`/v2/${repository}/blobs/uploads/`), 403, {
+          codes: [{ code: 'DENIED', message: 'push not granted' }],
+          detail: `${this.registry} does not let ${this.auth.hasCredentials ? 'these credentials' : 'an anonymous client'} push to ${repository} (its token grants ${granted.length ? granted.join(', ') : 'nothing'} there)`,
+        });
+      await this.request({ method: 'HEAD', url }, scopes, [200, 404]);
+    });
   }
 
   private unreachable(err: unknown): unknown {

@@ -19,10 +19,13 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 /**
  * A Docker token service (the realm of a Bearer challenge): checks Basic credentials and issues
  * RS256 JWTs with the signing certificate in x5c, which the registry trusts by rootcertbundle.
+ * `user` is granted what it asks for; `reader`, when given, pull only (as a token service grants
+ * less than was asked to a user who may do less).
  */
 export async function startTokenService(
   signing: { key: string; cert: string },
   user: { username: string; password: string },
+  reader?: { username: string; password: string },
 ): Promise<TokenService> {
   const key = readFileSync(signing.key, 'utf8');
   const der = Buffer.from(
@@ -39,8 +42,10 @@ export async function startTokenService(
     const scopes = url.searchParams.getAll('scope');
     requests.push(scopes);
     const auth = req.headers.authorization ?? '';
-    const expected = `Basic ${Buffer.from(`${user.username}:${user.password}`).toString('base64')}`;
-    if (auth !== expected) {
+    const basic = (u: { username: string; password: string }) =>
+      `Basic ${Buffer.from(`${u.username}:${u.password}`).toString('base64')}`;
+    const pullOnly = reader !== undefined && auth === basic(reader);
+    if (auth !== basic(user) && !pullOnly) {
       res
         .writeHead(401, { 'Content-Type': 'application/json' })
         .end('{"details":"incorrect username or password"}');
@@ -50,12 +55,17 @@ export async function startTokenService(
     const access = scopes.map((s) => {
       const [type, ...rest] = s.split(':');
       const actions = rest.pop() ?? '';
-      return { type, name: rest.join(':'), actions: actions.split(',') };
+      const asked = actions.split(',');
+      return {
+        type,
+        name: rest.join(':'),
+        actions: pullOnly ? asked.filter((a) => a === 'pull') : asked,
+      };
     });
     const header = { typ: 'JWT', alg: 'RS256', x5c: [der.toString('base64')] };
     const claims = {
       iss: issuer,
-      sub: user.username,
+      sub: pullOnly ? reader.username : user.username,
       aud: service,
       exp: now + 300,
       nbf: now - 10,
@@ -97,9 +107,10 @@ export async function startTokenService(
 export async function startTokenRegistry(
   dir: string,
   user: { username: string; password: string },
+  reader?: { username: string; password: string },
 ): Promise<{ registry: RunningRegistry; tokens: TokenService; stop(): Promise<void> }> {
   const signing = makeSigningCert(dir);
-  const tokens = await startTokenService(signing, user);
+  const tokens = await startTokenService(signing, user, reader);
   const registry = await startRegistry({
     token: {
       realm: tokens.realm,

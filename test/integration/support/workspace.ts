@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -29,4 +29,20 @@ export function commitAll(dir: string, message: string, date: string): void {
   const env = { ...process.env, ...GIT_ENV, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
   execFileSync('git', ['add', '-A'], { cwd: dir, env });
   execFileSync('git', ['commit', '-q', '-m', message], { cwd: dir, env });
+}
+
+/**
+ * A package `slow` in examples/hello-go's module that takes seconds to compile (thousands of
+ * functions), in a file named `file` (slow_arm64.go: for arm64 only); `seed` makes its source
+ * new, so no build cache has it. Its import path.
+ */
+export function addSlowPackage(ws: string, file = 'slow.go', seed = 0): string {
+  mkdirSync(join(ws, 'slow'), { recursive: true });
+  const funcs = Array.from(
+    { length: 4000 },
+    (_, i) =>
+      `func F${i}(x int) int { for j := 0; j < ${(i % 9) + 1}; j++ { x = x*31 + j + ${seed} }; return x }`,
+  );
+  writeFileSync(join(ws, 'slow', file), `package slow\n\n${funcs.join('\n')}\n`);
+  return 'example.com/hello-go/slow';
 }

@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { UserError } from '../../../src/runtime/errors.js';
 import {
   ExecError,
@@ -121,5 +124,44 @@ describe('exec seam', () => {
     expect(err).toBeInstanceOf(ExecError);
     expect((err as ExecError).message).toContain('stopped');
     expect((err as ExecError).exitCode).toBe(143);
+  });
+
+  it('stops what the program started too (as go build starts its compiler), and never starts one when already stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exec-tree-'));
+    try {
+      const pidfile = join(dir, 'child');
+      const stop = new AbortController();
+      const run = execFile('sh', ['-c', `sleep 30 & echo $! > ${pidfile}; wait`], {
+        silent: true,
+        signal: stop.signal,
+      });
+      let child = 0;
+      for (let i = 0; i < 100 && !child; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        child = existsSync(pidfile) ? Number(readFileSync(pidfile, 'utf8')) : 0;
+      }
+      expect(child).toBeGreaterThan(0);
+      stop.abort();
+      expect(((await run.catch((e: unknown) => e)) as ExecError).exitCode).toBe(143);
+      const alive = () => {
+        try {
+          // a zombie is gone for this purpose: it runs nothing
+          return !readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+        } catch {
+          return false;
+        }
+      };
+      for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 20));
+      expect(alive()).toBe(false);
+      const marker = join(dir, 'ran');
+      const again = execFile('sh', ['-c', `touch ${marker}`], {
+        silent: true,
+        signal: stop.signal,
+      });
+      expect(((await again.catch((e: unknown) => e)) as ExecError).exitCode).toBe(143);
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
