@@ -228,10 +228,7 @@ async function measureService(
       ...(against
         ? ([
             ['against', gantryWith('gzip', join(against.dir, 'actions/build-push'))],
-            [
-              'against-same',
-              gantryWith('gzip', join(against.dir, 'actions/build-push'), sameWork),
-            ],
+            ['against-same', gantryWith('gzip', join(against.dir, 'actions/build-push'), sameWork)],
           ] as Tool[])
         : []),
       ['gantry', gantry],
