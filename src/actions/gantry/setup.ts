@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { DEFAULT_BUILDKIT_SOCKET } from '../../builders/buildkit/buildkit.js';
+import { DEFAULT_BUILDKIT_SOCKET } from '../../tools/buildkit/config.js';
 import * as core from '../../runtime/core.js';
 import { withInputs } from '../../runtime/inputs.js';
 import { formatPlatform } from '../../oci/platform.js';

@@ -16,6 +16,7 @@ import { ValidationError } from '../../runtime/errors.js';
 import { execFile, type Exec } from '../../runtime/exec.js';
 import type { Builder, BuildRequest, BuiltImage } from '../builder.js';
 import { runTool } from '../tool.js';
+import { DEFAULT_BUILDKIT_SOCKET } from '../../tools/buildkit/config.js';
 import { buildctlBuildArgs, type BuildctlRequest, type CacheSpec } from './argv.js';
 import { baseAnnotations, finalBase, resolvePlatformBases, sourcePolicy } from './bases.js';
 import { contextIgnore, writeDockerfileDir } from './dockerignore.js';
@@ -39,9 +40,6 @@ export interface BuildkitOptions {
   provenance: false | 'min' | 'max' | undefined;
   exec?: Exec;
 }
-
-/** Where buildctl looks for BuildKit when BUILDKIT_HOST is not set. */
-export const DEFAULT_BUILDKIT_SOCKET = '/run/buildkit/buildkitd.sock';
 
 /** `buildctl debug workers`: BuildKit answers before anything is resolved or built. */
 async function checkBuildkit(exec: Exec): Promise<void> {

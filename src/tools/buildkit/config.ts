@@ -1,5 +1,8 @@
 import { ValidationError } from '../../runtime/errors.js';
 
+/** Where buildctl looks for BuildKit when BUILDKIT_HOST is not set. */
+export const DEFAULT_BUILDKIT_SOCKET = '/run/buildkit/buildkitd.sock';
+
 const HOST =
   /^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::\d{1,5})?$|^\[[0-9a-fA-F:]+\](?::\d{1,5})?$/;
 
