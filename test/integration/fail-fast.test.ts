@@ -92,8 +92,9 @@ function expectStopped(r: Awaited<ReturnType<typeof buildTo>>, line: RegExp): vo
   expect(r.run.exitCode).toBe(1);
   expect(r.run.errors).toEqual([expect.stringMatching(line)]);
   expect(r.run.log).not.toMatch(/^\s+at /m);
+  // whichever ended first: both stopped
   const builds = r.phases.filter((p) => p.phase.startsWith('build linux/'));
-  expect(builds.map((p) => [p.phase, p.attrs.failed])).toEqual([
+  expect(builds.map((p) => [p.phase, p.attrs.failed]).sort()).toEqual([
     ['build linux/amd64', true],
     ['build linux/arm64', true],
   ]);
@@ -122,6 +123,17 @@ describe('a destination that cannot take the push stops the build', () => {
       ),
     );
     expect(r.run.log).not.toContain('wrong');
+    expect(storedFiles(basic, 'app')).toEqual([]);
+  }, 120_000);
+
+  it('no credentials for a registry that wants them: nothing stored', async () => {
+    const r = await buildTo(`${basic.host}/app`);
+    expectStopped(
+      r,
+      new RegExp(
+        `^${basic.host}/app cannot take the push, so the build was stopped: HEAD .*401.*${basic.host} needs credentials`,
+      ),
+    );
     expect(storedFiles(basic, 'app')).toEqual([]);
   }, 120_000);
 

@@ -168,25 +168,33 @@ export class RegistryClient {
 
   /**
    * Whether a push to `repository` can succeed, learned by reading only, while the image is still
-   * being built: the registry answers (scheme, TLS), the credentials are taken (the token
-   * service's answer; for a registry that checks them itself, an authenticated read of
-   * `reference`), and the token grants push where it says what it grants. Throws what the push
-   * would have met; nothing is written.
+   * being built: the registry answers (scheme, TLS) and takes the credentials — a token service
+   * says so by issuing a token (which, when it says what it grants, must grant push); a registry
+   * that checks credentials itself (Basic), by answering an authenticated read of `reference`.
+   * Throws what the push would have met; nothing is written.
    */
   async checkPush(repository: string, reference: string): Promise<void> {
     const scopes = [repositoryScope(repository, 'pull,push')];
     await this.withRetry(`check push to ${repository}`, async () => {
       await this.ping();
-      const url = this.url(`/v2/${repository}/manifests/${reference}`);
       const header = await this.auth.header(scopes);
-      const token = header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : undefined;
-      const granted = token ? grantedActions(token, repository) : undefined;
-      if (granted && !granted.includes('push'))
-        throw new RegistryError('POST', this.url(`/v2/${repository}/blobs/uploads/`), 403, {
-          codes: [{ code: 'DENIED', message: 'push not granted' }],
-          detail: `${this.registry} does not let ${this.auth.hasCredentials ? 'these credentials' : 'an anonymous client'} push to ${repository} (its token grants ${granted.length ? granted.join(', ') : 'nothing'} there)`,
-        });
-      await this.request({ method: 'HEAD', url }, scopes, [200, 404]);
+      if (header?.startsWith('Bearer ')) {
+        const granted = grantedActions(header.slice('Bearer '.length), repository);
+        if (granted && !granted.includes('push') && !granted.includes('*'))
+          throw new RegistryError('POST', this.url(`/v2/${repository}/blobs/uploads/`), 403, {
+            codes: [{ code: 'DENIED', message: 'push not granted' }],
+            detail: `${this.registry} does not let ${this.auth.hasCredentials ? 'these credentials' : 'an anonymous client'} push to ${repository} (its token grants ${granted.length ? granted.join(', ') : 'nothing'} there)`,
+          });
+        // a repository not yet created may not be readable: the token said what it had to
+        return;
+      }
+      // Basic, or none asked: a read says whether the registry takes these credentials (or
+      // wants some)
+      await this.request(
+        { method: 'HEAD', url: this.url(`/v2/${repository}/manifests/${reference}`) },
+        scopes,
+        [200, 404],
+      );
     });
   }
 
