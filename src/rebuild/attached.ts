@@ -2,6 +2,7 @@ import type { AttestationForm } from '../attest/artifacts.js';
 import { PREDICATE_TYPE_ANNOTATION, SBOM_PREDICATE } from '../attest/in-index.js';
 import { sbomContents, type SbomContents } from '../attest/rebased.js';
 import { SBOM_MEDIA_TYPE, type SbomFormat } from '../attest/sbom.js';
+import type { Descriptor } from '../oci/descriptor.js';
 import type { Digest } from '../oci/digest.js';
 import { isAttestation } from '../oci/index.js';
 import type { ImageIndex, ImageManifest } from '../oci/manifest.js';
@@ -32,18 +33,15 @@ async function manifestAt(
 }
 
 /**
- * The SBOM in an attestation manifest of the image's own index (attestations: index, as BuildKit
- * lists them): the SBOM statement of the one that names this image, about this image.
+ * The SBOM in the attestation manifests (`entries`) the image's own index lists for it
+ * (attestations: index, as BuildKit lists them): the SBOM statement about this image.
  */
 async function sbomInIndex(
   client: RegistryClient,
   repository: string,
   digest: Digest,
-  index: ImageIndex,
+  entries: readonly Descriptor[],
 ): Promise<SbomContents | undefined> {
-  const entries = index.manifests.filter(
-    (m) => isAttestation(m) && m.annotations?.[ATTESTATION.referenceDigest] === digest,
-  );
   for (const entry of entries) {
     const manifest = await manifestAt(client, repository, entry.digest);
     for (const layer of manifest?.layers ?? []) {
@@ -79,9 +77,11 @@ export async function readAttachments(
 ): Promise<Attachments> {
   const referrers = await client.referrers(repository, digest);
   const types = referrers.map((d) => d.artifactType ?? '');
-  const inIndex = (index?.manifests ?? []).some(
+  // the attestation manifests of the image's index that name this image
+  const entries = (index?.manifests ?? []).filter(
     (m) => isAttestation(m) && m.annotations?.[ATTESTATION.referenceDigest] === digest,
   );
+  const inIndex = entries.length > 0;
   const referred = types.some((t) => SBOM_TYPES.includes(t) || t === MediaType.inToto);
   const attested = inIndex || referred;
   const form: AttestationForm | undefined =
@@ -103,5 +103,5 @@ export async function readAttachments(
     );
     if (sbom?.describes === digest) return found(sbom);
   }
-  return found(index ? await sbomInIndex(client, repository, digest, index) : undefined);
+  return found(inIndex ? await sbomInIndex(client, repository, digest, entries) : undefined);
 }
