@@ -42,7 +42,7 @@ function layerFences() {
   const layers = [
     ['entrypoints'],
     ['actions'],
-    ['builders', 'rebuild'],
+    ['builders', 'rebuild', 'affected'],
     ['publish'],
     ['attest', 'image'],
     ['tools', 'cache', 'github', 'report'],

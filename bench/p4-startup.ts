@@ -14,6 +14,7 @@ import { timed, type Figure } from './lib/table.js';
 const BAD: Record<string, Record<string, string>> = {
   // the root action: a stage's input, so its stage is loaded and the summary still runs
   gantry: { 'cache-backend': 's3' },
+  affected: { platforms: 'linux/foo' },
   'build-push': { platforms: 'linux/foo' },
   'go-cache': { backend: 's3' },
   merge: { sources: '', tags: '127.0.0.1:5000/app:v1' },

@@ -1,7 +1,7 @@
 /**
  * Every benchmark figure in one run, as one table (and JSON for tracking): medians with min/max,
  * ratios measured side by side, each line with its target and whether it is met.
- *   npm run bench                 all of P1–P6
+ *   npm run bench                 all of P1–P7
  *   npm run bench -- suite P1 P4  some of them
  * BENCH_ROUNDS (default 5) rounds per figure. Not a test: CI does not run it.
  */
@@ -16,6 +16,7 @@ import { measureGoCache } from './p3-go-cache.js';
 import { measureStartup } from './p4-startup.js';
 import { measurePipeline } from './p5-pipeline.js';
 import { measureFaults } from './p6-faults.js';
+import { measureAffected } from './p7-affected.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const PARTS: Record<string, (rounds: number) => Promise<Figure[]>> = {
@@ -25,6 +26,7 @@ const PARTS: Record<string, (rounds: number) => Promise<Figure[]>> = {
   P4: measureStartup,
   P5: measurePipeline,
   P6: measureFaults,
+  P7: measureAffected,
 };
 
 const asked = process.argv.slice(2).map((a) => a.toUpperCase());

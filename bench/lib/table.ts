@@ -55,7 +55,11 @@ export function verdict(f: Figure): { ratio?: number; met?: boolean; by?: string
   if (!f.target) return { ...(ratio !== undefined ? { ratio } : {}) };
   if (f.target.value !== undefined) {
     const met = median <= f.target.value;
-    return { met, ...(met ? {} : { by: `${fmt(median - f.target.value, f.unit)} over` }) };
+    return {
+      ...(ratio !== undefined ? { ratio } : {}),
+      met,
+      ...(met ? {} : { by: `${fmt(median - f.target.value, f.unit)} over` }),
+    };
   }
   if (ratio === undefined || f.target.ratio === undefined) return {};
   const met = f.target.atLeast ? ratio >= f.target.ratio : ratio <= f.target.ratio;
@@ -82,7 +86,7 @@ export function renderTable(figures: readonly Figure[]): string {
       f.target?.text ?? '',
       v.met === undefined ? '' : v.met ? 'met' : `NOT met (${v.by})`,
       f.note ?? '',
-    ];
+    ].map((cell) => cell.replace(/\|/g, '\\|')); // a | in a cell (tar | gzip) is not a column
   });
   const head = ['', 'what', 'median (min–max)', 'side by side', 'target', '', 'note'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

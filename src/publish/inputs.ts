@@ -2,11 +2,19 @@ import * as core from '../runtime/core.js';
 import { RegistryPool } from '../oci/registry/pool.js';
 import { SBOM_FORMATS, type SbomFormat } from '../attest/sbom.js';
 import type { Credentials } from '../oci/registry/auth.js';
-import { InvalidReferenceError } from '../oci/errors.js';
+import { InvalidPlatformError, InvalidReferenceError } from '../oci/errors.js';
+import { formatPlatform, parsePlatform, type Platform } from '../oci/platform.js';
 import { isValidTag, parseReference, referenceName, type Reference } from '../oci/reference.js';
 import { isRule, parseTagRule, type TagRule } from '../github/tagrules.js';
 import { ValidationError } from '../runtime/errors.js';
-import { readEnum, readInteger, readList, readSecret, readString } from '../runtime/inputs.js';
+import {
+  readEnum,
+  readInteger,
+  readList,
+  readListOf,
+  readSecret,
+  readString,
+} from '../runtime/inputs.js';
 
 /** A reference from an input, its grammar errors reported against that input. */
 export function referenceInput(input: string, value: string, accepted: string): Reference {
@@ -189,4 +197,27 @@ export function targetsOf(
     }
   }
   return targets;
+}
+
+const PLATFORMS_ACCEPTED = 'os/arch[/variant] such as linux/amd64, linux/arm64, linux/arm/v7';
+
+/** The platforms to build, each once; default linux/amd64 and linux/arm64. */
+export function readPlatforms(input: string): Platform[] {
+  const values = readListOf(input, PLATFORMS_ACCEPTED);
+  const platforms = (values.length ? values : ['linux/amd64', 'linux/arm64']).map((v) => {
+    try {
+      return parsePlatform(v);
+    } catch (err) {
+      if (err instanceof InvalidPlatformError)
+        throw new ValidationError(input, v, PLATFORMS_ACCEPTED, err.reason);
+      throw err;
+    }
+  });
+  const seen = new Set<string>();
+  for (const p of platforms) {
+    if (seen.has(formatPlatform(p)))
+      throw new ValidationError(input, formatPlatform(p), 'each platform once', 'listed twice');
+    seen.add(formatPlatform(p));
+  }
+  return platforms;
 }

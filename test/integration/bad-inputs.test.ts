@@ -131,6 +131,7 @@ const rebase = (input: string, given: Record<string, string>): Row => [
   input,
   { image: `${R}/app:main`, ...given },
 ];
+const affected = (input: string, given: Record<string, string>): Row => ['affected', input, given];
 const summary = (input: string, given: Record<string, string>): Row => [
   'summary',
   input,
@@ -323,6 +324,17 @@ const ROWS: Row[] = [
   rebase('tags', { tags: `${R}/app@${ZERO_DIGEST}` }),
   rebase('password', { username: 'robot' }),
   rebase('username', { password: 's3cret-not-echoed' }),
+  // affected
+  affected('working-directory', { 'working-directory': '../elsewhere' }),
+  affected('working-directory', { 'working-directory': 'out-link' }),
+  affected('base', { base: 'main' }),
+  affected('platforms', { platforms: 'linux/foo' }),
+  affected('build-tags', { 'build-tags': 'a b;c' }),
+  affected('services', { services: 'cmd/nothing' }),
+  affected('services', { services: '. colour=red' }),
+  affected('services', { services: '. name=Not_A_Name!' }),
+  affected('runners', { runners: 'linux/amd64=ubuntu-24.04' }),
+  affected('runners', { runners: 'ubuntu-24.04' }),
   // summary
   summary('comment', { comment: 'sometimes' }),
   summary('header', { header: 'a-->b' }),

@@ -8,23 +8,16 @@ import { parseCacheSpec, type CacheSpec } from '../../builders/buildkit/argv.js'
 import { isAbsolute, join, posix, relative } from 'node:path';
 import { MAIN_ACCEPTED } from '../../tools/go/compile.js';
 import { resolveInside, workspaceRoot } from '../../runtime/workspace.js';
-import { InvalidPlatformError } from '../../oci/errors.js';
-import { formatPlatform, parsePlatform, type Platform } from '../../oci/platform.js';
+import type { Platform } from '../../oci/platform.js';
 import { referenceName, type Reference } from '../../oci/reference.js';
 import { ValidationError } from '../../runtime/errors.js';
-import {
-  readBoolean,
-  readEnum,
-  readList,
-  readListOf,
-  readPath,
-  readString,
-} from '../../runtime/inputs.js';
+import { readBoolean, readEnum, readList, readPath, readString } from '../../runtime/inputs.js';
 import type { Credentials } from '../../oci/registry/auth.js';
 import {
   parseAnnotations,
   readCredentials,
   readImageNames,
+  readPlatforms,
   readTagLines,
   targetsOf,
   readRetryBudget,
@@ -239,7 +232,6 @@ function readSecrets(): Record<string, string> {
   return out;
 }
 
-const PLATFORMS_ACCEPTED = 'os/arch[/variant] such as linux/amd64, linux/arm64, linux/arm/v7';
 const USER_ACCEPTED = 'uid[:gid] (numbers) or a user name[:group] of letters, digits, _ . -';
 const USER = /^(?:\d+|[A-Za-z_][A-Za-z0-9_.-]*)(?::(?:\d+|[A-Za-z_][A-Za-z0-9_.-]*))?$/;
 const STATIC_PATH_ACCEPTED =
@@ -324,29 +316,7 @@ export function readInputs(): BuildPushInputs {
     kind: 'dir',
     accepted: 'a directory in the workspace',
   });
-  const platformValues = readListOf(INPUT.platforms, PLATFORMS_ACCEPTED);
-  const platforms = (platformValues.length ? platformValues : ['linux/amd64', 'linux/arm64']).map(
-    (v) => {
-      try {
-        return parsePlatform(v);
-      } catch (err) {
-        if (err instanceof InvalidPlatformError)
-          throw new ValidationError(INPUT.platforms, v, PLATFORMS_ACCEPTED, err.reason);
-        throw err;
-      }
-    },
-  );
-  const seen = new Set<string>();
-  for (const p of platforms) {
-    if (seen.has(formatPlatform(p)))
-      throw new ValidationError(
-        INPUT.platforms,
-        formatPlatform(p),
-        'each platform once',
-        'listed twice',
-      );
-    seen.add(formatPlatform(p));
-  }
+  const platforms = readPlatforms(INPUT.platforms);
   const images = readImageNames(INPUT.images);
   const { tagRules, tags } = readTagLines(INPUT.tags, TAG_ACCEPTED);
   // bare tags name the image in a registry (with images) or in an OCI layout (without a push)

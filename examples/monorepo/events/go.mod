@@ -1,0 +1,3 @@
+module example.com/shop/events
+
+go 1.23

@@ -1,0 +1,3 @@
+package platform
+
+const osName = "linux"
