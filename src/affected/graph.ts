@@ -10,6 +10,8 @@ export interface BuildRoot {
   /** Relative to the services' directory, posix; '.' for itself. */
   dir: string;
   workspace: boolean;
+  /** Its main modules' directories: a go.work's used modules, or the module itself. */
+  modules: string[];
 }
 
 /** One package of a service's build, as `go list -deps` gives it. */
@@ -62,8 +64,11 @@ export function buildRoots(dir: string): BuildRoot[] {
         ),
       )
     : new Set<string>();
-  const roots: BuildRoot[] = existsSync(work) ? [{ dir: '.', workspace: true }] : [];
-  for (const m of moduleDirs(dir)) if (!used.has(m)) roots.push({ dir: m, workspace: false });
+  const roots: BuildRoot[] = existsSync(work)
+    ? [{ dir: '.', workspace: true, modules: [...used] }]
+    : [];
+  for (const m of moduleDirs(dir))
+    if (!used.has(m)) roots.push({ dir: m, workspace: false, modules: [m] });
   return roots;
 }
 

@@ -10,11 +10,17 @@ export interface ModuleChange {
   /** The changed file, as the diff names it. */
   file: string;
   /**
-   * Who reads it: the builds whose graph holds a package of the module at `dir` (go.mod, go.sum),
-   * or the builds run at `dir` (go.work, go.work.sum, vendor/).
+   * Who reads it: go.mod and go.sum, the builds whose main modules include the one at `dir` (a
+   * workspace's builds read every module's requirements) or that build a package of it; go.work,
+   * go.work.sum and vendor/, the builds run at `dir`.
    */
   readers: { kind: 'module' | 'root'; dir: string };
-  /** Set when every reader is moved: why (the go line, a replace, a go.work). */
+  /**
+   * The go line moved: every service building a package of the module at `readers.dir` (the
+   * language version its packages are compiled with).
+   */
+  language?: string;
+  /** The toolchain, a replace or the go.work moved: every service reading the file. */
   whole?: string;
   /** module path → `from → to`: a required or vendored version moved. */
   modules: Map<string, string>;
@@ -43,8 +49,9 @@ export async function moduleChanges(
     const name = posix.basename(path);
     if (name === 'go.mod' || name === 'go.work') {
       const [a, b] = (await both(path)).map(parseModFile);
+      const language = a!.go !== b!.go ? `go ${a!.go || 'none'} → ${b!.go || 'none'}` : '';
       const whole = [
-        a!.go !== b!.go ? `go ${a!.go || 'none'} → ${b!.go || 'none'}` : '',
+        ...(name === 'go.work' && language ? [language] : []),
         a!.toolchain !== b!.toolchain
           ? `toolchain ${a!.toolchain || 'none'} → ${b!.toolchain || 'none'}`
           : '',
@@ -54,6 +61,7 @@ export async function moduleChanges(
       out.push({
         file: path,
         readers: { kind: name === 'go.mod' ? 'module' : 'root', dir: dirOf(path) },
+        ...(language && name === 'go.mod' ? { language: `${path}: ${language}` } : {}),
         ...(whole.length ? { whole: `${path}: ${whole.join(', ')}` } : {}),
         modules: movedKeys(a!.require, b!.require),
         sums: new Map(),

@@ -126,12 +126,14 @@ function reach(
     if (hit) return through(c.path, c.path, hit.importPath);
   }
   for (const m of moduleChanges) {
+    const builds = build.some((p) => p.module?.dir === m.readers.dir);
     const reads =
       m.readers.kind === 'root'
         ? graph.root.dir === m.readers.dir
-        : build.some((p) => p.module?.dir === m.readers.dir);
+        : builds || graph.root.modules.includes(m.readers.dir);
     if (!reads) continue;
     if (m.whole) return { file: m.file, chain: [m.whole, label(build[0]!)] };
+    if (m.language && builds) return { file: m.file, chain: [m.language, label(build[0]!)] };
     for (const p of build) {
       if (!p.module) continue;
       const moved = m.modules.get(p.module.path);

@@ -23,7 +23,7 @@ const pkg = (
 });
 
 /** A graph whose Deps are the transitive imports, as go list gives them. */
-function graph(platform: string, packages: GoPackage[], root = '.'): Graph {
+function graph(platform: string, packages: GoPackage[], modules = ['.']): Graph {
   const byPath = new Map(packages.map((p) => [p.importPath, p]));
   for (const p of packages) {
     const seen = new Set<string>();
@@ -37,7 +37,7 @@ function graph(platform: string, packages: GoPackage[], root = '.'): Graph {
     visit(p.importPath);
     p.deps = [...seen].sort();
   }
-  return { root: { dir: root, workspace: root === '.' }, platform, packages: byPath };
+  return { root: { dir: '.', workspace: modules.length > 1, modules }, platform, packages: byPath };
 }
 
 const service = (name: string, dir: string, extra: Partial<Service> = {}): Service => ({
@@ -62,23 +62,27 @@ const quote = (version: string): GoPackage => ({
   deps: [],
 });
 
-function shop(platform: string): Graph {
+function shop(platform: string, modules = ['.']): Graph {
   const arm = platform.endsWith('arm64');
-  return graph(platform, [
-    pkg('cmd/billing', ['main.go'], ['internal/money', 'internal/platform']),
-    pkg('cmd/catalog', ['main.go'], ['internal/catalog']),
-    pkg('internal/money', ['round.go'], []),
-    pkg(
-      'internal/platform',
-      ['platform.go', 'os_linux.go', arm ? 'arch_arm64.go' : 'arch_other.go'],
-      [],
-    ),
-    pkg('internal/catalog', ['catalog.go', 'data/products.txt'], [], {
-      embedPatterns: ['data/*.txt', 'all:static'],
-      imports: ['example.com/quote'],
-    }),
-    quote('v1.0.0'),
-  ]);
+  return graph(
+    platform,
+    [
+      pkg('cmd/billing', ['main.go'], ['internal/money', 'internal/platform']),
+      pkg('cmd/catalog', ['main.go'], ['internal/catalog']),
+      pkg('internal/money', ['round.go'], []),
+      pkg(
+        'internal/platform',
+        ['platform.go', 'os_linux.go', arm ? 'arch_arm64.go' : 'arch_other.go'],
+        [],
+      ),
+      pkg('internal/catalog', ['catalog.go', 'data/products.txt'], [], {
+        embedPatterns: ['data/*.txt', 'all:static'],
+        imports: ['example.com/quote'],
+      }),
+      quote('v1.0.0'),
+    ],
+    modules,
+  );
 }
 
 const services = [service('billing', 'cmd/billing'), service('catalog', 'cmd/catalog')];
@@ -167,24 +171,65 @@ describe('which services a change reaches', () => {
     expect(pick([modified('go.sum')], sums('v0.9.0'))).toEqual({});
   });
 
-  it('the go line (or a replace) moves every service whose build reads the file', () => {
-    const whole: ModuleChange = {
+  it("in a workspace, a module's requirements move every build of the workspace", () => {
+    const workspace = [shop('linux/amd64', ['.', 'events']), shop('linux/arm64', ['.', 'events'])];
+    const events = (change: Partial<ModuleChange>): ModuleChange[] => [
+      {
+        file: 'events/go.mod',
+        readers: { kind: 'module', dir: 'events' },
+        modules: new Map(),
+        sums: new Map(),
+        ...change,
+      },
+    ];
+    const picked = (moves: ModuleChange[]) =>
+      Object.fromEntries(
+        [...selectServices(services, workspace, [modified('events/go.mod')], moves)].map(
+          ([k, r]) => [k, formatReason(r)],
+        ),
+      );
+    // events requires a newer quote: the workspace's one build list has it, catalog builds it
+    expect(
+      picked(events({ modules: new Map([['example.com/quote', 'v1.0.0 → v1.1.0']]) })),
+    ).toEqual({
+      catalog:
+        'events/go.mod: example.com/quote v1.0.0 → v1.1.0 → example.com/quote → internal/catalog → cmd/catalog',
+    });
+    // its go line is the language of its own packages: none of these build one
+    expect(picked(events({ language: 'events/go.mod: go 1.23 → 1.22' }))).toEqual({});
+    // a replace there applies to the whole workspace
+    expect(Object.keys(picked(events({ whole: 'events/go.mod: replace x: none → ../x' })))).toEqual(
+      ['billing', 'catalog'],
+    );
+    // outside a workspace, another module's go.mod is not read at all
+    expect(
+      pick([modified('events/go.mod')], events({ whole: 'events/go.mod: replace x: none → ../x' })),
+    ).toEqual({});
+  });
+
+  it("the main module's go line, toolchain or a replace moves every service building it", () => {
+    const change = (c: Partial<ModuleChange>): ModuleChange => ({
       file: 'go.mod',
       readers: { kind: 'module', dir: '.' },
-      whole: 'go.mod: go 1.22 → 1.23',
       modules: new Map(),
       sums: new Map(),
-    };
-    expect(pick([modified('go.mod')], [whole])).toEqual({
+      ...c,
+    });
+    expect(pick([modified('go.mod')], [change({ language: 'go.mod: go 1.22 → 1.23' })])).toEqual({
       billing: 'go.mod: go 1.22 → 1.23 → cmd/billing',
       catalog: 'go.mod: go 1.22 → 1.23 → cmd/catalog',
     });
+    expect(
+      Object.keys(
+        pick([modified('go.mod')], [change({ whole: 'go.mod: toolchain none → go1.23.5' })]),
+      ),
+    ).toEqual(['billing', 'catalog']);
     // a workspace file is read by the builds run at its root only
-    const work = {
-      ...whole,
+    const work = change({
+      whole: 'other/go.work: use',
       file: 'other/go.work',
-      readers: { kind: 'root' as const, dir: 'other' },
-    };
+      readers: { kind: 'root', dir: 'other' },
+    });
     expect(pick([modified('other/go.work')], [work])).toEqual({});
   });
 
@@ -228,7 +273,13 @@ describe('what a change to the module files moved', () => {
     const changes = Object.keys(files).map(modified);
     const moved = await moduleChanges(changes, ['.'], read);
     expect(
-      moved.map((m) => [m.file, m.readers, m.whole ?? '', [...m.modules], [...m.sums]]),
+      moved.map((m) => [
+        m.file,
+        m.readers,
+        m.language ?? m.whole ?? '',
+        [...m.modules],
+        [...m.sums],
+      ]),
     ).toEqual([
       ['go.mod', { kind: 'module', dir: '.' }, '', [['example.com/quote', 'v1.0.0 → v1.1.0']], []],
       ['events/go.mod', { kind: 'module', dir: 'events' }, 'events/go.mod: go 1.23 → 1.22', [], []],

@@ -13,7 +13,7 @@ const main = (dir: string, module = { path: 'example.com/shop', dir: '.' }): GoP
 });
 const graphs: Graph[] = [
   {
-    root: { dir: '.', workspace: true },
+    root: { dir: '.', workspace: true, modules: ['.', 'tools'] },
     platform: 'linux/amd64',
     packages: new Map(
       [
