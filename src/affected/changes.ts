@@ -18,6 +18,14 @@ interface EventPayload {
 }
 
 const NO_COMMIT = /^0+$/;
+/** A full commit id (SHA-1 or SHA-256): nothing else reaches git's command line. */
+export const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** The event's commit, if it is one. */
+const commitOr = (sha: string | undefined, why: string, missing: string): Base =>
+  sha && COMMIT.test(sha)
+    ? { sha, why }
+    : { every: sha ? `${missing} (not a commit id)` : missing };
 
 /**
  * The base a run compares with: the `base` input when given; a pull request's base commit; a
@@ -26,23 +34,27 @@ const NO_COMMIT = /^0+$/;
  */
 export function baseOf(input: string, eventName: string, payload: EventPayload): Base {
   if (input) return { sha: input, why: 'the base input' };
-  if (eventName === 'pull_request' || eventName === 'pull_request_target') {
-    const sha = payload.pull_request?.base?.sha;
-    return sha
-      ? { sha, why: "the pull request's base" }
-      : { every: 'the pull request names no base commit' };
-  }
-  if (eventName === 'merge_group') {
-    const sha = payload.merge_group?.base_sha;
-    return sha
-      ? { sha, why: "the merge queue's base" }
-      : { every: 'the merge group names no base commit' };
-  }
+  if (eventName === 'pull_request' || eventName === 'pull_request_target')
+    return commitOr(
+      payload.pull_request?.base?.sha,
+      "the pull request's base",
+      'the pull request names no base commit',
+    );
+  if (eventName === 'merge_group')
+    return commitOr(
+      payload.merge_group?.base_sha,
+      "the merge queue's base",
+      'the merge group names no base commit',
+    );
   if (eventName === 'push') {
     if (payload.created || !payload.before || NO_COMMIT.test(payload.before))
       return { every: 'a new branch or tag: nothing to compare with' };
     if (payload.forced) return { every: 'a force push: the commits before it may be gone' };
-    return { sha: payload.before, why: 'the commit before the push' };
+    return commitOr(
+      payload.before,
+      'the commit before the push',
+      'the push names no commit before it',
+    );
   }
   return { every: `a ${eventName || 'run without an event'}: every service is built` };
 }
@@ -50,7 +62,7 @@ export function baseOf(input: string, eventName: string, payload: EventPayload):
 const git = (exec: Exec, dir: string, args: string[]) =>
   exec('git', ['-C', dir, ...args], { silent: true, allowFailure: true });
 
-/** Deepens a shallow clone at most this many times, doubling. */
+/** How far a shallow clone is deepened, step by step, to find where HEAD and the base meet. */
 const DEEPEN_STEPS = [50, 200, 1000, 5000];
 
 /**

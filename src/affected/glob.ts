@@ -25,7 +25,7 @@ export function globRegExp(pattern: string): RegExp {
     } else
       re += (c === '\\' && i + 1 < pattern.length ? pattern[++i]! : c).replace(SPECIAL, '\\$&');
   }
-  return new RegExp(`^${re}$`);
+  return new RegExp(`^${re}$`, 's'); // a name may hold a line break
 }
 
 export const matchesGlob = (path: string, pattern: string): boolean =>

@@ -452,6 +452,25 @@ describe('the matrix', () => {
   });
   afterAll(() => rmSync(fresh, { recursive: true, force: true }));
 
+  test("a changed file's name is a line of the log, never a workflow command", async () => {
+    const before = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: fresh,
+      encoding: 'utf8',
+    }).trim();
+    mkdirSync(join(fresh, 'assets'));
+    writeFileSync(join(fresh, 'assets', 'logo\n::error::injected'), 'x');
+    commitAll(fresh, 'an asset', '2024-06-01T12:00:00Z');
+    const r = await affected(
+      { name: 'push', payload: { before, after: 'f'.repeat(40) } },
+      { services: 'cmd/billing paths=assets/**\ncmd/orders' },
+      fresh,
+    );
+    expect([r.exitCode, r.services]).toEqual([0, ['billing']]);
+    expect(r.reasons.billing!.file).toBe('assets/logo\n::error::injected');
+    expect(r.log).toContain('billing: rebuild — assets/logo ::error::injected → a path of billing');
+    expect(r.log).not.toMatch(/^::error::/m);
+  });
+
   test('services named and imaged by the input, one entry per platform on its runner', async () => {
     const r = await affected(
       { name: 'schedule', payload: {} },

@@ -1,6 +1,7 @@
 import type { Platform } from '../../oci/platform.js';
 import { formatPlatform } from '../../oci/platform.js';
 import { readPlatforms } from '../../publish/inputs.js';
+import { COMMIT } from '../../affected/changes.js';
 import { parseServiceSpecs, type ServiceSpec } from '../../affected/services.js';
 import { ValidationError } from '../../runtime/errors.js';
 import { readList, readPath, readString } from '../../runtime/inputs.js';
@@ -66,7 +67,7 @@ export function readInputs(): AffectedInputs {
     accepted: 'a directory in the workspace',
   });
   const base = readString(INPUT.base);
-  if (base && !/^[0-9a-f]{40}$|^[0-9a-f]{64}$/.test(base))
+  if (base && !COMMIT.test(base))
     throw new ValidationError(INPUT.base, base, 'a full commit SHA (40 or 64 hex digits)');
   const platforms = readPlatforms(INPUT.platforms);
   const buildTags = readList(INPUT.buildTags);

@@ -83,7 +83,9 @@ export async function main(): Promise<void> {
   for (const n of notes) core.info(n);
   for (const s of services) {
     const r = selected.get(s.name);
-    core.info(`${s.name}: ${r ? `rebuild — ${formatReason(r)}` : 'unchanged'}`);
+    // a file's name may hold a line break: one line each, never a workflow command
+    const why = r ? `rebuild — ${formatReason(r).replace(/[\r\n]+/g, ' ')}` : 'unchanged';
+    core.info(`${s.name}: ${why}`);
   }
   const platforms = inputs.platforms.map(formatPlatform);
   core.setOutput(OUTPUT.services, JSON.stringify(chosen.map((s) => s.name)));

@@ -48,6 +48,20 @@ describe('the base a run compares with', () => {
       { every: 'a workflow_dispatch: every service is built' },
     ],
     [
+      'a base that is not a commit id',
+      '',
+      'pull_request',
+      { pull_request: { base: { sha: '--upload-pack=touch /tmp/x' } } },
+      { every: 'the pull request names no base commit (not a commit id)' },
+    ],
+    [
+      'a before that is not a commit id',
+      '',
+      'push',
+      { before: 'HEAD~1' },
+      { every: 'the push names no commit before it (not a commit id)' },
+    ],
+    [
       'a pull request without its base',
       '',
       'pull_request',

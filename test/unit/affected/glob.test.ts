@@ -18,6 +18,8 @@ describe('path patterns', () => {
     ['a+b', 'a+b', true],
     ['aab', 'a+b', false],
     ['x*y', 'x\\*y', true],
+    ['assets/a\nb', 'assets/**', true],
+    ['assets/a\nb', 'assets/*', true],
     ['xzy', 'x\\*y', false],
   ])('%s against %s: %s', (path, pattern, want) => expect(matchesGlob(path, pattern)).toBe(want));
 });
