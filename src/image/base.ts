@@ -33,12 +33,8 @@ export interface BaseImage {
 export const BASE_ACCEPTED =
   'static (built in: nonroot user, /tmp, CA roots, time zones), scratch, or an image reference in a registry';
 
-/**
- * Go build tags for binaries on the built-in static base: Go's own time zone database goes into
- * the binary (time/tzdata, ~450 KB), so time.LoadLocation works without /usr/share/zoneinfo and
- * follows the Go release that built it — reproducible, offline, no data of ours to keep current.
- */
-export const STATIC_BASE_BUILD_TAGS = ['timetzdata'];
+/** The static base's Go build tags live with the go command's facts (affected reads them too). */
+export { STATIC_BASE_BUILD_TAGS } from '../tools/go/compile.js';
 
 function emptyBase(kind: 'scratch' | 'static', platforms: readonly Platform[]): BaseImage {
   return {

@@ -222,6 +222,15 @@ const ROWS: Row[] = [
     expect: [],
   },
   {
+    what: "a file only the static base's build tag takes (timetzdata, which the go builder adds)",
+    change: () =>
+      write(
+        'internal/money/zone.go',
+        '//go:build timetzdata\n\npackage money\n\n// Zone is where amounts are dated.\nconst Zone = "UTC"\n',
+      ),
+    expect: ['billing', 'orders'],
+  },
+  {
     what: 'a new file in a shared package',
     change: () =>
       write(

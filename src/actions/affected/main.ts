@@ -13,6 +13,7 @@ import * as core from '../../runtime/core.js';
 import { UserError } from '../../runtime/errors.js';
 import { execFile, sayingWhenMissing } from '../../runtime/exec.js';
 import { Timeline } from '../../runtime/timeline.js';
+import { STATIC_BASE_BUILD_TAGS } from '../../tools/go/compile.js';
 import { workspaceRoot } from '../../runtime/workspace.js';
 import { availableParallelism } from 'node:os';
 import { INPUT, OUTPUT, readInputs } from './inputs.js';
@@ -42,7 +43,7 @@ export async function main(): Promise<void> {
     from = await timeline.phase('history', () => reachBase(exec, dir, base.sha, notes));
     if (from)
       notes.unshift(
-        `compared with ${base.why}, ${base.sha.slice(0, 12)}${from !== base.sha ? ` (where HEAD left it: ${from.slice(0, 12)})` : ''}`,
+        `compared with ${base.why}, ${base.sha.slice(0, 12)}${from !== base.sha ? `, merge base ${from.slice(0, 12)}` : ''}`,
       );
     else
       every = `the base ${base.sha.slice(0, 12)} (${base.why}) is not in the clone's history and could not be fetched`;
@@ -56,7 +57,8 @@ export async function main(): Promise<void> {
   const graphs = await timeline.phase('graph', async (attrs) => {
     attrs.lists = jobs.length;
     return mapLimit(jobs, availableParallelism(), ({ root, platform }) =>
-      listGraph(exec, go, dir, root, platform, inputs.buildTags),
+      // the tags the go builder adds for its default base too: a file only they take counts
+      listGraph(exec, go, dir, root, platform, [...STATIC_BASE_BUILD_TAGS, ...inputs.buildTags]),
     );
   });
   const services = resolveServices(INPUT.services, inputs.services, graphs, inputs.images);

@@ -62,6 +62,13 @@ export async function goVersion(exec: Exec, go: string): Promise<string> {
   return (await exec(go, ['env', 'GOVERSION'], { silent: true })).stdout.trim();
 }
 
+/**
+ * Go build tags for binaries on the built-in static base: Go's own time zone database goes into
+ * the binary (time/tzdata, ~450 KB), so time.LoadLocation works without /usr/share/zoneinfo and
+ * follows the Go release that built it — reproducible, offline, no data of ours to keep current.
+ */
+export const STATIC_BASE_BUILD_TAGS = ['timetzdata'];
+
 /** GOOS/GOARCH/GOARM for a platform. */
 export function goPlatformEnv(p: Platform): Record<string, string> {
   const env: Record<string, string> = { GOOS: p.os, GOARCH: p.architecture };
