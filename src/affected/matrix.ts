@@ -4,7 +4,8 @@ import type { Service } from './services.js';
 
 /** One job of the build matrix: what build-push takes for a service (and a platform's runner). */
 export interface MatrixEntry {
-  service: string;
+  /** The service's name. */
+  name: string;
   dir: string;
   context: string;
   main: string;
@@ -24,7 +25,7 @@ export function buildMatrix(
   runners: ReadonlyMap<string, string>,
 ): { include: MatrixEntry[] } {
   const include = services.flatMap((s): MatrixEntry[] => {
-    const entry = { service: s.name, dir: s.dir, context: s.context, main: s.main, image: s.image };
+    const entry = { name: s.name, dir: s.dir, context: s.context, main: s.main, image: s.image };
     return runners.size
       ? platforms.map((platform) => ({ ...entry, platform, runner: runners.get(platform)! }))
       : [{ ...entry, platforms: platforms.join(',') }];

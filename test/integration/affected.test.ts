@@ -495,7 +495,7 @@ describe('the matrix', () => {
     expect(r.services).toEqual(['invoices', 'orders']);
     expect(r.matrix.include).toEqual([
       {
-        service: 'invoices',
+        name: 'invoices',
         dir: 'cmd/billing',
         context: '.',
         main: './cmd/billing',
@@ -504,7 +504,7 @@ describe('the matrix', () => {
         runner: 'ubuntu-24.04',
       },
       {
-        service: 'invoices',
+        name: 'invoices',
         dir: 'cmd/billing',
         context: '.',
         main: './cmd/billing',
@@ -513,7 +513,7 @@ describe('the matrix', () => {
         runner: 'ubuntu-24.04-arm',
       },
       {
-        service: 'orders',
+        name: 'orders',
         dir: 'cmd/orders',
         context: '.',
         main: './cmd/orders',
@@ -522,7 +522,7 @@ describe('the matrix', () => {
         runner: 'ubuntu-24.04',
       },
       {
-        service: 'orders',
+        name: 'orders',
         dir: 'cmd/orders',
         context: '.',
         main: './cmd/orders',

@@ -64,7 +64,7 @@ describe('the monorepo recipes', () => {
     ).on.workflow_call.inputs;
     for (const name of Object.keys(image.with!))
       expect([name, name in declared]).toEqual([name, true]);
-    expect(image.with!.service).toBe('${{ matrix.service }}');
+    expect(image.with!.service).toBe('${{ matrix.name }}');
   });
 
   it("the reusable workflow keeps a service's digests apart from the others' of the same run", () => {
