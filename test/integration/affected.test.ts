@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Job } from '../harness/runner.js';
 import { REPO_ROOT } from '../harness/paths.js';
+import { writeGoProxy } from './support/goproxy.js';
 import { requireGo } from './support/require.js';
 import { commitAll, exampleWorkspace } from './support/workspace.js';
 
@@ -450,6 +451,66 @@ describe('the base', () => {
       expect(r.services.length).toBeGreaterThanOrEqual(4);
       expect(r.log).toMatch(why);
       expect(r.summary).toMatch(why);
+    }
+  });
+});
+
+describe('a workspace has one build list', () => {
+  test("a second module's new requirement moves the first module's service that builds it", async () => {
+    // the example without vendor/: its third-party module comes from a module proxy
+    const ws = exampleWorkspace('monorepo');
+    const cache = mkdtempSync(join(tmpdir(), 'affected-modcache-'));
+    try {
+      const vendored = (f: string) => readFileSync(join(ws, 'vendor/example.com/quote', f), 'utf8');
+      const quote = (version: string, source: string) => ({
+        path: 'example.com/quote',
+        version,
+        files: {
+          'go.mod': 'module example.com/quote\n\ngo 1.21\n',
+          'quote.go': source,
+          LICENSE: vendored('LICENSE'),
+        },
+      });
+      const proxy = writeGoProxy(join(cache, 'proxy'), [
+        quote('v1.0.0', vendored('quote.go')),
+        quote('v1.1.0', readFileSync(join(QUOTE, 'quote.go'), 'utf8')),
+      ]);
+      const env = {
+        GOPROXY: proxy,
+        GOSUMDB: 'off',
+        GOMODCACHE: join(cache, 'mod'),
+        GOFLAGS: '-modcacherw',
+      };
+      rmSync(join(ws, 'vendor'), { recursive: true });
+      commitAll(ws, 'no vendor/', '2024-06-01T12:00:00Z');
+      const before = execFileSync('git', ['rev-parse', 'HEAD'], {
+        cwd: ws,
+        encoding: 'utf8',
+      }).trim();
+      // events (which catalog does not import) requires the newer version: the workspace selects it
+      appendFileSync(join(ws, 'events/go.mod'), '\nrequire example.com/quote v1.1.0\n');
+      writeFileSync(join(ws, 'events/go.sum'), readFileSync(join(QUOTE, 'go.sum')));
+      commitAll(ws, 'events requires quote v1.1.0', '2024-06-02T12:00:00Z');
+      const job = await Job.create({
+        workspace: ws,
+        event: { name: 'push', payload: { before, after: 'f'.repeat(40) } },
+        env: { ...goEnv(), ...env },
+      });
+      try {
+        const r = await job.uses('actions/affected');
+        expect([r.exitCode, r.outputs.services]).toEqual([0, '["catalog"]']);
+        expect((JSON.parse(r.outputs.reasons!) as Affected['reasons']).catalog!.chain).toEqual([
+          'events/go.mod: example.com/quote none → v1.1.0',
+          'example.com/quote',
+          'internal/catalog',
+          'cmd/catalog',
+        ]);
+      } finally {
+        await job.cleanup();
+      }
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
     }
   });
 });
