@@ -2,7 +2,7 @@ import { posix } from 'node:path';
 import type { Change } from './changes.js';
 import type { Graph, GoPackage } from './graph.js';
 import type { ModuleChange } from './modchanges.js';
-import { matchesGlob } from './glob.js';
+import { globRegExp, matchesGlob } from './glob.js';
 import type { Service } from './services.js';
 
 /** Why a service is rebuilt: the first change that reaches it, and how. */
@@ -97,6 +97,19 @@ function buildOf(graph: Graph, main: string): GoPackage[] {
   return [m, ...m.deps.map((d) => graph.packages.get(d)).filter((p): p is GoPackage => !!p)];
 }
 
+/** Each file a graph's packages read, and the packages that read it: made once a graph. */
+const readersByGraph = new WeakMap<Graph, Map<string, GoPackage[]>>();
+function readersOf(graph: Graph): Map<string, GoPackage[]> {
+  let readers = readersByGraph.get(graph);
+  if (!readers) {
+    readers = new Map();
+    for (const p of graph.packages.values())
+      for (const f of p.files) readers.set(f, [...(readers.get(f) ?? []), p]);
+    readersByGraph.set(graph, readers);
+  }
+  return readers;
+}
+
 /** The first way a change reaches the service's build on one platform. */
 function reach(
   service: Service,
@@ -118,22 +131,25 @@ function reach(
     file,
     chain: [first, ...importChain(graph, main, target).map(label)],
   });
+  const builds = new Set(build.map((p) => p.importPath));
   for (const c of changes) {
     const hit =
       c.status === 'deleted'
         ? build.find((p) => readGone(p, c.path, graph.platform))
-        : build.find((p) => p.files.includes(c.path));
+        : readersOf(graph)
+            .get(c.path)
+            ?.find((p) => builds.has(p.importPath));
     if (hit) return through(c.path, c.path, hit.importPath);
   }
   for (const m of moduleChanges) {
-    const builds = build.some((p) => p.module?.dir === m.readers.dir);
+    const buildsModule = build.some((p) => p.module?.dir === m.readers.dir);
     const reads =
       m.readers.kind === 'root'
         ? graph.root.dir === m.readers.dir
-        : builds || graph.root.modules.includes(m.readers.dir);
+        : buildsModule || graph.root.modules.includes(m.readers.dir);
     if (!reads) continue;
     if (m.whole) return { file: m.file, chain: [m.whole, label(build[0]!)] };
-    if (m.language && builds) return { file: m.file, chain: [m.language, label(build[0]!)] };
+    if (m.language && buildsModule) return { file: m.file, chain: [m.language, label(build[0]!)] };
     for (const p of build) {
       if (!p.module) continue;
       const moved = m.modules.get(p.module.path);
@@ -161,8 +177,10 @@ export function selectServices(
 ): Map<string, Reason> {
   const selected = new Map<string, Reason>();
   for (const s of services) {
+    // a path names a file, a directory, or a glob of either
+    const paths = s.paths.map((p) => ({ glob: globRegExp(p), dir: `${p}/` }));
     const own = changes.find((c) =>
-      s.paths.some((p) => matchesGlob(c.path, p) || c.path.startsWith(`${p}/`)),
+      paths.some((p) => p.glob.test(c.path) || c.path.startsWith(p.dir)),
     );
     if (own) {
       selected.set(s.name, { file: own.path, chain: [own.path, `a path of ${s.name}`] });
